@@ -1,0 +1,82 @@
+//! The command line, run as a person runs it, on fixtures the project wrote.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/sample-article.html");
+
+fn huaxian(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_huaxian")).args(args).output().expect("the binary runs")
+}
+
+/// `text[start:end]` as Python computes it: code points.
+fn slice_chars(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end - start).collect()
+}
+
+#[test]
+fn annotate_one_file_prints_the_export() {
+    let out = huaxian(&["annotate", SAMPLE]);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let export: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(export["format"], "huaxian");
+    assert_eq!(export["version"], 1);
+    assert_eq!(export["offset_unit"], "codepoint");
+    let doc = &export["document"];
+    assert_eq!(doc["title"], "🚗 智能汽车联盟在临港启动 首期投入50亿元");
+    assert_eq!(doc["meta"]["author"], "划线示例编辑部");
+    assert_eq!(doc["source"], "sample-article.html");
+    assert_eq!(doc["id"].as_str().unwrap().len(), 64);
+    let text = doc["text"].as_str().unwrap();
+    assert!(!text.contains("hacked"), "script text leaked into the document");
+    let entities = export["entities"].as_array().unwrap();
+    for e in entities {
+        let (start, end) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+        assert_eq!(slice_chars(text, start, end), e["text"].as_str().unwrap());
+    }
+    let companies: Vec<&str> = entities.iter().filter(|e| e["label"] == "COMPANY").map(|e| e["text"].as_str().unwrap()).collect();
+    for expected in ["商汤绝影", "特斯拉", "沐曦", "Unity中国", "宁德时代", "百度", "Tesla", "MetaX"] {
+        assert!(companies.contains(&expected), "{expected} not found in {companies:?}");
+    }
+    let tesla = entities.iter().find(|e| e["text"] == "特斯拉").unwrap();
+    assert_eq!(tesla["canonical"], "Tesla");
+    assert_eq!(tesla["source"], "lexicon");
+    assert_eq!(tesla["status"], "suggested");
+}
+
+#[test]
+fn several_files_print_one_line_each_and_a_missing_file_is_one_error_line() {
+    let out = huaxian(&["annotate", SAMPLE, "/no/such/file.html", SAMPLE]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for line in lines {
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["format"], "huaxian");
+    }
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("/no/such/file.html") && stderr.contains("no such file"), "{stderr}");
+}
+
+#[test]
+fn a_binary_file_is_refused_with_what_it_looks_like() {
+    let dir = std::env::temp_dir().join(format!("huaxian-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("photo.html");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let out = huaxian(&["annotate", png.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("PNG image"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn jsonl_format_prints_one_line_for_one_file() {
+    let out = huaxian(&["annotate", "--format", "jsonl", SAMPLE]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
+}

@@ -1,0 +1,5 @@
+//! The page's parts. Each takes plain values and callbacks; none holds app state.
+
+pub mod document_view;
+pub mod side_panel;
+pub mod toolbar;

@@ -1,0 +1,3 @@
+fn main() {
+    huaxian_app::run();
+}
