@@ -71,6 +71,8 @@ pub struct EncodingInfo {
 #[serde(rename_all = "snake_case")]
 pub enum InputKind {
     Html,
+    /// Markdown (by its `.md` name), rendered to HTML with pulldown-cmark, then read as HTML.
+    Markdown,
     Text,
 }
 

@@ -66,7 +66,12 @@ pub fn ingest(bytes: &[u8], source: &str) -> Result<Document, IngestError> {
     let (front, body) = front_matter::split(&decoded, &mut diagnostics);
 
     let mut out = TextBuilder::default();
-    let (kind, mut title, mut meta, links) = if looks_html || looks_like_html(body.as_bytes(), source) {
+    let (kind, mut title, mut meta, links) = if is_markdown(source) {
+        let mut html = String::with_capacity(body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(body));
+        let found = html::extract(&html, &mut out, &mut diagnostics);
+        (InputKind::Markdown, found.title, found.meta, found.links)
+    } else if looks_html || looks_like_html(body.as_bytes(), source) {
         let found = html::extract(body, &mut out, &mut diagnostics);
         (InputKind::Html, found.title, found.meta, found.links)
     } else {
@@ -112,13 +117,18 @@ fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn is_markdown(source: &str) -> bool {
+    let name = source.to_ascii_lowercase();
+    name.ends_with(".md") || name.ends_with(".markdown")
+}
+
 /// HTML by its name, else by its first kilobytes holding something shaped like a tag.
 fn looks_like_html(bytes: &[u8], source: &str) -> bool {
     let name = source.to_ascii_lowercase();
     if [".html", ".htm", ".xhtml", ".shtml"].iter().any(|e| name.ends_with(e)) {
         return true;
     }
-    if [".txt", ".text"].iter().any(|e| name.ends_with(e)) {
+    if [".txt", ".text", ".md", ".markdown"].iter().any(|e| name.ends_with(e)) {
         return false;
     }
     let head = &bytes[..bytes.len().min(8192)];
@@ -203,10 +213,11 @@ impl TextBuilder {
     fn close_block(&mut self) {
         self.pending_space = false;
         let kind = self.kinds.last().copied().unwrap_or(BlockKind::Other);
-        if kind != BlockKind::Preformatted {
-            while self.text.len() > self.block_start && self.text.ends_with(['\n', ' ']) {
-                self.text.pop();
-            }
+        // Trailing white space is invisible; in preformatted text only the final line
+        // break is (spaces there are kept).
+        let trailing: &[char] = if kind == BlockKind::Preformatted { &['\n'] } else { &['\n', ' '] };
+        while self.text.len() > self.block_start && self.text.ends_with(trailing) {
+            self.text.pop();
         }
         if self.text.len() > self.block_start {
             self.blocks.push(Block { kind, range: self.block_start..self.text.len() });

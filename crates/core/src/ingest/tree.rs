@@ -90,12 +90,13 @@ fn append_child(parent: &Handle, child: Handle) {
 
 pub(crate) struct Sink {
     document: Handle,
-    pub(crate) errors: Cell<usize>,
+    errors: Cell<usize>,
+    saw_doctype: Cell<bool>,
 }
 
 impl Sink {
     pub(crate) fn new() -> Sink {
-        Sink { document: Node::new(NodeData::Document), errors: Cell::new(0) }
+        Sink { document: Node::new(NodeData::Document), errors: Cell::new(0), saw_doctype: Cell::new(false) }
     }
 
     /// Appends text to `previous` if it is a text node, as browsers merge adjacent text.
@@ -115,8 +116,12 @@ impl TreeSink for Sink {
     type Output = (Handle, usize);
     type ElemName<'a> = &'a QualName;
 
+    /// The tree and the number of syntax errors a person would care about. A missing
+    /// `<!DOCTYPE>` is one parse error by the standard, but articles are mostly fragments,
+    /// so that one is not counted.
     fn finish(self) -> (Handle, usize) {
-        (self.document, self.errors.get())
+        let errors = self.errors.get();
+        (self.document, if self.saw_doctype.get() { errors } else { errors.saturating_sub(1) })
     }
 
     fn parse_error(&self, _msg: Cow<'static, str>) {
@@ -168,6 +173,7 @@ impl TreeSink for Sink {
     }
 
     fn append_doctype_to_document(&self, _name: StrTendril, _public_id: StrTendril, _system_id: StrTendril) {
+        self.saw_doctype.set(true);
         append_child(&self.document, Node::new(NodeData::Other));
     }
 
