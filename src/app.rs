@@ -1,6 +1,7 @@
 //! The root component: owns the workspace reducer and wires intents to actions.
 
 use huaxian_core::export::Export;
+use huaxian_core::ingest::MAX_INPUT_BYTES;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -14,6 +15,12 @@ const SAMPLE: &[u8] = include_bytes!("../assets/sample-article.html");
 /// Reads the first file of a list and dispatches it as an [`Action::Open`].
 fn open_first(files: web_sys::FileList, dispatch: UseReducerDispatcher<Workspace>) {
     let Some(file) = files.get(0) else { return };
+    // Refuse what is too large before reading it into memory.
+    if file.size() > MAX_INPUT_BYTES as f64 {
+        let err = huaxian_core::IngestError::TooLarge { size: file.size() as usize, limit: MAX_INPUT_BYTES };
+        dispatch.dispatch(Action::Fail(format!("{}: {err}", file.name())));
+        return;
+    }
     spawn_local(async move {
         match files::read_bytes(&file).await {
             Ok(bytes) => dispatch.dispatch(Action::Open { name: file.name(), bytes }),
@@ -86,7 +93,7 @@ pub fn app() -> Html {
             <div class="workspace">
                 <main class="reader">
                     if let Some(open) = &state.open {
-                        <DocumentView doc={open.doc.clone()} entities={open.entities.clone()}
+                        <DocumentView key={open.doc.id.clone()} doc={open.doc.clone()} entities={open.entities.clone()}
                             labels={state.labels.clone()} on_focus={on_focus.clone()} />
                     } else {
                         <div class="empty">

@@ -7,6 +7,9 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
 use huaxian_core::document::BlockKind;
 use huaxian_core::{Document, Entity, LabelDef};
 use yew::prelude::*;
@@ -39,14 +42,54 @@ pub fn describe(doc: &Document, entity: &Entity) -> String {
     s
 }
 
+/// Blocks rendered at first, and added each time the reader nears the end of what is
+/// rendered: a 50 MB article shows its first page at once instead of building every
+/// paragraph before the first paint. (Mount with `key` = document id so a new document
+/// starts from the first page.)
+pub const BLOCKS_PER_PAGE: usize = 400;
+
+/// Grows `shown` by a page whenever `sentinel` scrolls into (or near) view.
+#[hook]
+fn use_grow_on_visible(sentinel: NodeRef, shown: UseStateHandle<usize>, total: usize) {
+    use_effect_with((*shown, total), move |&(count, total)| {
+        let mut observer = None;
+        if count < total {
+            if let Some(target) = sentinel.cast::<web_sys::Element>() {
+                let grow = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    let visible = entries.iter().any(|e| {
+                        e.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting())
+                    });
+                    if visible {
+                        shown.set((count + BLOCKS_PER_PAGE).min(total));
+                    }
+                });
+                let options = web_sys::IntersectionObserverInit::new();
+                options.set_root_margin("1500px");
+                if let Ok(o) = web_sys::IntersectionObserver::new_with_options(grow.as_ref().unchecked_ref(), &options) {
+                    o.observe(&target);
+                    observer = Some((o, grow));
+                }
+            }
+        }
+        move || {
+            if let Some((o, _grow)) = observer {
+                o.disconnect();
+            }
+        }
+    });
+}
+
 #[component(DocumentView)]
 pub fn document_view(props: &Props) -> Html {
     let doc = &props.doc;
+    let shown = use_state(|| BLOCKS_PER_PAGE.min(doc.blocks.len()));
+    let sentinel = use_node_ref();
+    use_grow_on_visible(sentinel.clone(), shown.clone(), doc.blocks.len());
     let title_in_text = doc.blocks.first().is_some_and(|b| {
         matches!(b.kind, BlockKind::Heading(_)) && Some(doc.slice(&b.range)) == doc.title.as_deref()
     });
     let mut next_entity = 0;
-    let blocks = doc.blocks.iter().map(|block| {
+    let blocks = doc.blocks[..*shown].iter().map(|block| {
         let mut children = Vec::new();
         let mut at = block.range.start;
         // Entities are sorted and do not overlap; take those inside this block.
@@ -89,6 +132,11 @@ pub fn document_view(props: &Props) -> Html {
                 }
             }
             { for blocks }
+            if *shown < doc.blocks.len() {
+                <p class="more" ref={sentinel} aria-live="polite">
+                    { format!("Showing {} of {} paragraphs; scroll for more.", *shown, doc.blocks.len()) }
+                </p>
+            }
         </article>
     }
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import {
-  serveDist, launch, openApp, sliceCodePoints, foreignRequests, fixtures, root,
+  serveDist, launch, openApp, sliceCodePoints, foreignRequests, fixtures, root, tempFile,
 } from './harness.mjs';
 
 const SEED = path.resolve(root, '..', 'shared', 'fixtures', 'articles', 'lingang-ai-2022-08-18.html');
@@ -183,4 +183,88 @@ test('a file that is not an article is refused with a clear message and the open
   assert.match(await alert.textContent(), /not-an-article\.png: this is not an article: it looks like a PNG image/);
   assert.deepEqual(await marks(page), before);
   await context.close();
+});
+
+test('a hostile article runs nothing and loads nothing: no dialog, no foreign request, same title', async () => {
+  const { page, requests, dialogs, errors, context } = await openApp(browser, server.origin);
+  const title = await page.title();
+  const url = page.url();
+  await page.setInputFiles('#file-input', path.join(fixtures, 'hostile-article.html'));
+  await page.waitForSelector('mark[data-label="COMPANY"]');
+  // Give a refresh, an onload or a late image every chance to fire.
+  await page.waitForTimeout(1500);
+  await page.locator('mark', { hasText: '特斯拉' }).first().click();
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(foreignRequests(requests, server.origin), []);
+  assert.equal(await page.title(), title);
+  assert.equal(page.url(), url);
+  const article = await page.$eval('article.document', (a) => ({
+    text: a.textContent,
+    elements: [...a.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()),
+    html: a.innerHTML,
+  }));
+  // Only the app's own elements: none of the article's img, iframe, object, svg, form...
+  const ours = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'span', 'mark', 'pre', 'blockquote']);
+  assert.deepEqual(article.elements.filter((t) => !ours.has(t)), []);
+  assert.ok(!article.html.includes('evil.example.com'), 'an article URL reached the DOM');
+  assert.match(article.text, /特斯拉与百度合作。/);
+  assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
+  await context.close();
+});
+
+test('the page ships a Content-Security-Policy that blocks injected inline script', async () => {
+  const { page, context } = await openApp(browser, server.origin);
+  const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[^']+'/);
+  assert.doesNotMatch(csp, /unsafe-inline'[^;]*;?\s*(script|style)-src\b/);
+  const ran = await page.evaluate(async () => {
+    const violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = true';
+    document.body.appendChild(s);
+    await new Promise((r) => setTimeout(r, 100));
+    return { injected: window.__injected === true, violations };
+  });
+  assert.equal(ran.injected, false);
+  assert.ok(ran.violations.some((v) => v.startsWith('script-src')), JSON.stringify(ran.violations));
+  await context.close();
+});
+
+/** A generated article of about `bytes` bytes: the sample's paragraphs, repeated. */
+function bigArticle(bytes) {
+  const sample = fs.readFileSync(path.join(root, 'assets', 'sample-article.html'), 'utf8');
+  const paragraphs = sample.split('<article>')[1].split('<script>')[0];
+  const count = Math.ceil(bytes / Buffer.byteLength(paragraphs));
+  return `<html><body>${paragraphs.repeat(count)}</body></html>`;
+}
+
+test('a 50 MB article opens, shows its first page at once, and grows as the reader scrolls', async () => {
+  const file = tempFile('huge.html', bigArticle(50_000_000));
+  const { page, context, errors } = await openApp(browser, server.origin);
+  await page.setInputFiles('#file-input', file);
+  await page.waitForSelector('mark[data-label="COMPANY"]', { timeout: 120_000 });
+  const first = await page.$$eval('article.document .block', (b) => b.length);
+  assert.ok(first > 0 && first <= 400, `first page has ${first} blocks`);
+  assert.match(await page.textContent('.more'), /Showing 400 of \d+ paragraphs/);
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForFunction((n) => document.querySelectorAll('article.document .block').length > n, first);
+  assert.deepEqual(errors, []);
+  await context.close();
+  fs.rmSync(path.dirname(file), { recursive: true });
+});
+
+test('a file past the size limit is refused with the limit named, and nothing is half-loaded', async () => {
+  const { page, context } = await openApp(browser, server.origin);
+  await page.click('#sample-button');
+  await page.waitForSelector('mark[data-label="COMPANY"]');
+  const before = await marks(page);
+  const file = tempFile('too-big.html', Buffer.alloc(65 * 1024 * 1024, 'a'));
+  await page.setInputFiles('#file-input', file);
+  const alert = await page.waitForSelector('[role="alert"]');
+  assert.match(await alert.textContent(), /too-big\.html: this file is too large to open: 68\.2 MB, and the limit is 64 MB/);
+  assert.deepEqual(await marks(page), before);
+  await context.close();
+  fs.rmSync(path.dirname(file), { recursive: true });
 });

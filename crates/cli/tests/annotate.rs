@@ -80,3 +80,23 @@ fn jsonl_format_prints_one_line_for_one_file() {
     assert!(out.status.success());
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
 }
+
+#[test]
+fn verbose_prints_the_encoding_and_what_was_repaired_on_stderr() {
+    let dir = std::env::temp_dir().join(format!("huaxian-cli-v-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("old.html");
+    // GBK bytes for 百度 behind a gb2312 declaration, as old Chinese news archives have it.
+    let mut bytes = b"<meta charset=gb2312><p>".to_vec();
+    bytes.extend_from_slice(&[0xb0, 0xd9, 0xb6, 0xc8]);
+    bytes.extend_from_slice(b"</p>");
+    std::fs::write(&file, bytes).unwrap();
+    let out = huaxian(&["annotate", "--verbose", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("decoded as GBK (Declared)"), "{stderr}");
+    assert!(stderr.contains("declared gb2312, decoded as GBK"), "{stderr}");
+    let export: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(export["document"]["text"], "百度");
+    assert_eq!(export["entities"][0]["canonical"], "Baidu");
+}

@@ -313,6 +313,14 @@ mod tests {
     }
 
     #[test]
+    fn input_past_the_limit_is_refused_before_any_work() {
+        let big = vec![b'a'; MAX_INPUT_BYTES + 1];
+        let err = ingest(&big, "big.txt").unwrap_err();
+        assert!(matches!(err, IngestError::TooLarge { .. }));
+        assert!(err.to_string().contains("the limit is 64 MB"), "{err}");
+    }
+
+    #[test]
     fn deep_nesting_does_not_overflow_the_stack() {
         // 10,000 levels on a 256 KiB stack: any recursion per level (in the walk or in
         // dropping the tree) would overflow. (html5ever's own cost grows with the square of
