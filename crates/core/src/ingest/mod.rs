@@ -113,6 +113,15 @@ pub fn ingest(bytes: &[u8], source: &str) -> Result<Document, IngestError> {
     })
 }
 
+/// Parses `html` with html5ever into the tree ingestion uses, and nothing else: the
+/// parser's own cost, which the ingestion benchmark reports beside the whole pipeline.
+/// Returns the number of syntax errors so the work cannot be optimised away.
+#[doc(hidden)]
+pub fn parse_html_only(html: &str) -> usize {
+    use html5ever::tendril::TendrilSink;
+    html5ever::parse_document(tree::Sink::new(), html5ever::ParseOpts::default()).one(html).1
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
