@@ -47,7 +47,7 @@ impl Status {
 }
 
 /// One entity: a labelled span of [`crate::Document::text`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
     /// Stable within a document: `e1`, `e2`, ... in order of position.
     pub id: String,

@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod labels;
 pub mod offsets;
 pub mod recognize;
+pub mod store;
 
 pub use annotate::{Entity, EntitySource, Status};
 pub use document::Document;
