@@ -1,75 +1,454 @@
-//! The root component: owns the workspace reducer and wires intents to actions.
+//! The root component: owns the workspace reducer, wires intents to actions, handles the
+//! keyboard, and keeps IndexedDB in step with every change.
 
-use huaxian_core::export::Export;
+use std::rc::Rc;
+
 use huaxian_core::ingest::MAX_INPUT_BYTES;
+use huaxian_core::store::Action as Edit;
+use huaxian_core::Status;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::browser::files;
-use crate::components::{document_view::DocumentView, side_panel::SidePanel, toolbar::Toolbar};
-use crate::state::{Action, Workspace};
+use crate::browser::{files, offsets, storage};
+use crate::components::document_view::{block_of, DocumentView};
+use crate::components::side_panel::SidePanel;
+use crate::components::toolbar::Toolbar;
+use crate::state::{Action, Dirty, DocEntry, DocStatus, Workspace};
 
 /// The sample article the project wrote, built into the app so it works offline.
 const SAMPLE: &[u8] = include_bytes!("../assets/sample-article.html");
 
-/// Reads the first file of a list and dispatches it as an [`Action::Open`].
-fn open_first(files: web_sys::FileList, dispatch: UseReducerDispatcher<Workspace>) {
-    let Some(file) = files.get(0) else { return };
-    // Refuse what is too large before reading it into memory.
-    if file.size() > MAX_INPUT_BYTES as f64 {
-        let err = huaxian_core::IngestError::TooLarge { size: file.size() as usize, limit: MAX_INPUT_BYTES };
-        dispatch.dispatch(Action::Fail(format!("{}: {err}", file.name())));
-        return;
-    }
+/// Every key, for the `?` help.
+const KEYS: &[(&str, &str)] = &[
+    ("1–9", "label the selection, or relabel the focused entity"),
+    ("Delete", "delete the focused entity"),
+    ("A / R", "accept / reject the focused entity"),
+    ("Tab / Shift+Tab", "next / previous entity"),
+    ("N", "next unreviewed suggestion"),
+    ("← → (Shift)", "move the caret by a character (extend the selection)"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+    ("Alt+↓ / Alt+↑", "next / previous document"),
+    ("Escape", "close menus and this help"),
+    ("?", "show or hide this help"),
+];
+
+/// Reads files and dispatches them together as one [`Action::Open`].
+fn open_files(list: web_sys::FileList, dispatch: UseReducerDispatcher<Workspace>) {
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     spawn_local(async move {
-        match files::read_bytes(&file).await {
-            Ok(bytes) => dispatch.dispatch(Action::Open { name: file.name(), bytes }),
-            Err(message) => dispatch.dispatch(Action::Fail(message)),
+        let mut opened = Vec::new();
+        let mut errors = Vec::new();
+        for file in files {
+            // Refuse what is too large before reading it into memory.
+            if file.size() > MAX_INPUT_BYTES as f64 {
+                let err = huaxian_core::IngestError::TooLarge { size: file.size() as usize, limit: MAX_INPUT_BYTES };
+                errors.push(format!("{}: {err}", file.name()));
+                continue;
+            }
+            match files::read_bytes(&file).await {
+                Ok(bytes) => opened.push((file.name(), bytes)),
+                Err(message) => errors.push(message),
+            }
+        }
+        if !opened.is_empty() {
+            dispatch.dispatch(Action::Open(opened));
+        }
+        if !errors.is_empty() {
+            dispatch.dispatch(Action::Fail(errors.join("\n")));
         }
     });
+}
+
+/// Reads Huaxian exports (one JSON object, or JSON lines) and restores their documents.
+/// A malformed file changes nothing and says which line is wrong.
+fn import_files(list: web_sys::FileList, dispatch: UseReducerDispatcher<Workspace>) {
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    spawn_local(async move {
+        let mut docs = Vec::new();
+        for file in files {
+            let name = file.name();
+            let text = match files::read_bytes(&file).await {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e) => return dispatch.dispatch(Action::Fail(e)),
+            };
+            let trimmed = text.trim_start();
+            let parsed: Result<Vec<DocEntry>, String> = if name.ends_with(".jsonl") || !trimmed.starts_with("{\n") && trimmed.lines().count() > 1 {
+                trimmed
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim().is_empty())
+                    .map(|(i, line)| DocEntry::import(line, &format!("{name} line {}", i + 1)))
+                    .collect()
+            } else {
+                DocEntry::import(trimmed, &name).map(|d| vec![d])
+            };
+            match parsed {
+                Ok(mut entries) => docs.append(&mut entries),
+                Err(e) => return dispatch.dispatch(Action::Fail(format!("nothing was imported: {e}"))),
+            }
+        }
+        dispatch.dispatch(Action::Restore { docs, current: 0 });
+    });
+}
+
+/// Keeps IndexedDB in step: writes what the last action changed.
+#[hook]
+fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Option<Rc<rexie::Rexie>>>> {
+    let db = use_mut_ref(|| None::<Rc<rexie::Rexie>>);
+    // Open the database and restore the workspace once, at start.
+    {
+        let (db, dispatch) = (db.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                match storage::open().await {
+                    Ok(handle) => {
+                        let handle = Rc::new(handle);
+                        match storage::load(&handle).await {
+                            Ok((stored, current)) => {
+                                let docs: Vec<DocEntry> = stored
+                                    .into_iter()
+                                    .filter_map(|s| DocEntry::restore(&s.name, s.bytes, s.annotations.as_deref()).ok())
+                                    .collect();
+                                *db.borrow_mut() = Some(handle);
+                                dispatch.dispatch(Action::Restore { docs, current });
+                            }
+                            Err(e) => {
+                                *db.borrow_mut() = Some(handle);
+                                dispatch.dispatch(Action::StorageFailed(e));
+                            }
+                        }
+                    }
+                    Err(e) => dispatch.dispatch(Action::StorageFailed(e)),
+                }
+            });
+        });
+    }
+    {
+        let (db, state2) = (db.clone(), state.clone());
+        use_effect_with(state.version, move |_| {
+            let Some(handle) = db.borrow().clone() else { return };
+            let ws = state2.get();
+            let dispatch = state2.dispatcher();
+            match &state2.dirty {
+                Dirty::Nothing => {}
+                Dirty::Annotations(id) => {
+                    if let Some(entry) = ws.docs.iter().find(|d| &d.doc.id == id) {
+                        let (id, json) = (id.clone(), entry.stored_json());
+                        spawn_local(async move {
+                            if let Err(e) = storage::save_annotations(&handle, &id, &json).await {
+                                dispatch.dispatch(Action::StorageFailed(e));
+                            }
+                        });
+                    }
+                }
+                Dirty::Documents => {
+                    let ids: Vec<String> = ws.docs.iter().map(|d| d.doc.id.clone()).collect();
+                    let current = ws.current;
+                    let docs: Vec<(String, String, Rc<Vec<u8>>, String)> = ws
+                        .docs
+                        .iter()
+                        .map(|d| (d.doc.id.clone(), d.stored_name(), d.bytes.clone(), d.stored_json()))
+                        .collect();
+                    spawn_local(async move {
+                        let result = async {
+                            if ids.is_empty() {
+                                return storage::clear(&handle).await;
+                            }
+                            for (id, name, bytes, json) in &docs {
+                                storage::save_source(&handle, id, name, bytes).await?;
+                                storage::save_annotations(&handle, id, json).await?;
+                            }
+                            storage::save_order(&handle, &ids, current).await
+                        }
+                        .await;
+                        if let Err(e) = result {
+                            dispatch.dispatch(Action::StorageFailed(e));
+                        }
+                    });
+                }
+            }
+        });
+    }
+    db
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+/// Focuses the mark of entity `id` and scrolls it into view.
+fn focus_mark(id: &str) -> bool {
+    let Some(mark) = document()
+        .and_then(|d| d.query_selector(&format!("mark[data-id=\"{id}\"]")).ok().flatten())
+        .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return false;
+    };
+    let _ = mark.focus();
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    mark.scroll_into_view_with_scroll_into_view_options(&options);
+    true
+}
+
+/// The marks of the document in reading order.
+fn marks(selector: &str) -> Vec<web_sys::HtmlElement> {
+    let Some(list) = document().and_then(|d| d.query_selector_all(selector).ok()) else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).filter_map(|n| n.dyn_into().ok()).collect()
+}
+
+/// The selection menu: where it is and which code-point range it labels.
+#[derive(Clone, PartialEq)]
+struct Menu {
+    start: usize,
+    end: usize,
+    left: f64,
+    top: f64,
 }
 
 #[component(App)]
 pub fn app() -> Html {
     let state = use_reducer(Workspace::default);
     let dispatch = state.dispatcher();
+    let _db = use_storage(&state);
+    let menu = use_state(|| None::<Menu>);
+    let help = use_state(|| false);
+    let confirm_clear = use_state(|| false);
+    let reveal = use_state(|| None::<usize>);
 
+    let ws = state.get();
+    let current = ws.current();
+    let labels = Rc::new(current.map_or_else(huaxian_core::labels::default_labels, |d| d.annotations.labels().to_vec()));
+    let entities = Rc::new(current.map_or_else(Vec::new, |d| d.annotations.entities().to_vec()));
+    let doc = current.map(|d| d.doc.clone());
+
+    let edit = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Edit| dispatch.dispatch(Action::Edit(e)))
+    };
     let on_files = {
         let dispatch = dispatch.clone();
-        Callback::from(move |list: web_sys::FileList| open_first(list, dispatch.clone()))
+        Callback::from(move |list: web_sys::FileList| open_files(list, dispatch.clone()))
+    };
+    let on_import = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |list: web_sys::FileList| import_files(list, dispatch.clone()))
     };
     let on_sample = {
         let dispatch = dispatch.clone();
-        Callback::from(move |()| {
-            dispatch.dispatch(Action::Open { name: "sample-article.html".into(), bytes: SAMPLE.to_vec() })
-        })
+        Callback::from(move |()| dispatch.dispatch(Action::Open(vec![("sample-article.html".into(), SAMPLE.to_vec())])))
     };
     let on_paste = {
         let dispatch = dispatch.clone();
-        Callback::from(move |(name, bytes): (String, Vec<u8>)| dispatch.dispatch(Action::Open { name, bytes }))
+        Callback::from(move |file: (String, Vec<u8>)| dispatch.dispatch(Action::Open(vec![file])))
     };
     let on_export = {
         let (state, dispatch) = (state.clone(), dispatch.clone());
         Callback::from(move |()| {
-            let Some(open) = &state.open else { return };
-            let export = Export::new(&open.doc, &state.labels, &open.entities);
-            let stem = open.doc.source.rsplit_once('.').map_or(open.doc.source.as_str(), |(s, _)| s);
-            if let Err(e) = files::download(&format!("{stem}.huaxian.json"), "application/json", &export.to_json_pretty()) {
+            let result = {
+                let ws = state.get();
+                let Some(entry) = ws.current() else { return };
+                let stem = entry.doc.source.rsplit_once('.').map_or(entry.doc.source.as_str(), |(s, _)| s);
+                files::download(&format!("{stem}.huaxian.json"), "application/json", &entry.export().to_json_pretty())
+            };
+            if let Err(e) = result {
                 dispatch.dispatch(Action::Fail(format!("the export could not be saved: {e}")));
             }
         })
+    };
+    let on_export_all = {
+        let (state, dispatch) = (state.clone(), dispatch.clone());
+        Callback::from(move |()| {
+            let lines: Vec<String> = state.get().docs.iter().map(|d| d.export().to_json_line()).collect();
+            if let Err(e) = files::download("workspace.huaxian.jsonl", "application/jsonl", &(lines.join("\n") + "\n")) {
+                dispatch.dispatch(Action::Fail(format!("the export could not be saved: {e}")));
+            }
+        })
+    };
+    let on_clear = {
+        let confirm_clear = confirm_clear.clone();
+        Callback::from(move |()| confirm_clear.set(true))
     };
     let on_focus = {
         let dispatch = dispatch.clone();
         use_callback((), move |id: String, ()| dispatch.dispatch(Action::Focus(id)))
     };
-    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
-    let on_drop = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
-                open_first(files, dispatch.clone());
+    let on_go = {
+        let (state, reveal) = (state.clone(), reveal.clone());
+        Callback::from(move |id: String| {
+            // Make sure the entity's block is rendered, then focus it.
+            let block = {
+                let ws = state.get();
+                ws.current().and_then(|entry| entry.annotations.entity(&id).map(|e| block_of(&entry.doc, e.range.start)))
+            };
+            if block.is_some() {
+                reveal.set(block);
+            }
+            let id2 = id.clone();
+            if !focus_mark(&id) {
+                // Rendered on the next frame: try again then.
+                let retry = wasm_bindgen::closure::Closure::once_into_js(move || {
+                    focus_mark(&id2);
+                });
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), 50);
+                }
+            }
+        })
+    };
+    // After a mouse selection inside the article, offer the label menu at the selection.
+    let on_mouseup = {
+        let menu = menu.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(selection) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) else { return };
+            match offsets::selection_to_offsets(&selection) {
+                Some((start, end)) => {
+                    let rect = selection.get_range_at(0).ok().map(|r| r.get_bounding_client_rect());
+                    let scroll_y = web_sys::window().and_then(|w| w.scroll_y().ok()).unwrap_or(0.0);
+                    let (left, top) = rect.map_or((0.0, 0.0), |r| (r.left(), r.bottom() + scroll_y + 6.0));
+                    menu.set(Some(Menu { start, end, left, top }));
+                }
+                None => menu.set(None),
+            }
+        })
+    };
+    let label_selection = {
+        let (state, menu, dispatch) = (state.clone(), menu.clone(), dispatch.clone());
+        move |label: String, start: usize, end: usize| {
+            let range = state.get().current().and_then(|entry| entry.doc.chars_to_bytes(&(start..end)));
+            if let Some(range) = range {
+                dispatch.dispatch(Action::Edit(Edit::Add { range, label }));
+            }
+            menu.set(None);
+            if let Some(sel) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) {
+                let _ = sel.remove_all_ranges();
+            }
+        }
+    };
+    let on_keydown = {
+        let (state, dispatch, help, menu, label_selection, on_go) =
+            (state.clone(), dispatch.clone(), help.clone(), menu.clone(), label_selection.clone(), on_go.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            // Typing in a field is typing, not a command.
+            if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                if matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") {
+                    return;
+                }
+            }
+            let key = e.key();
+            let ctrl = e.ctrl_key() || e.meta_key();
+            // Read what the keys need, then let go of the state before dispatching: the
+            // reducer borrows it mutably.
+            let (has_doc, focused, labels, next_unreviewed, current, count) = {
+                let ws = state.get();
+                match ws.current() {
+                    None => (false, None, Vec::new(), None, 0, 0),
+                    Some(entry) => {
+                        let focused = ws.focused.clone().filter(|id| entry.annotations.entity(id).is_some());
+                        let after = focused.as_deref().and_then(|id| entry.annotations.entity(id)).map(|e| e.range.start);
+                        let suggested = || entry.annotations.entities().iter().filter(|e| e.status == Status::Suggested);
+                        let next = suggested()
+                            .find(|e| after.is_none_or(|a| e.range.start > a))
+                            .or_else(|| suggested().next())
+                            .map(|e| e.id.clone());
+                        let labels: Vec<String> = entry.annotations.labels().iter().map(|l| l.name.clone()).collect();
+                        (true, focused, labels, next, ws.current, ws.docs.len())
+                    }
+                }
+            };
+            if !has_doc {
+                if key == "?" {
+                    help.set(!*help);
+                }
+                return;
+            }
+            let active_is_mark = document()
+                .and_then(|d| d.active_element())
+                .is_some_and(|a| a.tag_name() == "MARK");
+            let selection = web_sys::window().and_then(|w| w.get_selection().ok().flatten());
+            let handled = match key.as_str() {
+                "z" | "Z" if ctrl && e.shift_key() => {
+                    dispatch.dispatch(Action::Redo);
+                    true
+                }
+                "z" | "Z" if ctrl => {
+                    dispatch.dispatch(Action::Undo);
+                    true
+                }
+                "y" if ctrl => {
+                    dispatch.dispatch(Action::Redo);
+                    true
+                }
+                _ if ctrl => false,
+                "?" => {
+                    help.set(!*help);
+                    true
+                }
+                "Escape" => {
+                    help.set(false);
+                    menu.set(None);
+                    true
+                }
+                "ArrowDown" | "ArrowUp" if e.alt_key() => {
+                    let next = if key == "ArrowDown" { current + 1 } else { current.wrapping_sub(1) };
+                    if next < count {
+                        dispatch.dispatch(Action::Select(next));
+                    }
+                    true
+                }
+                k if k.len() == 1 && k.as_bytes()[0].is_ascii_digit() && k != "0" => {
+                    let index = (k.as_bytes()[0] - b'1') as usize;
+                    let Some(label) = labels.get(index).cloned() else { return };
+                    if let Some((start, end)) = selection.as_ref().and_then(offsets::selection_to_offsets) {
+                        label_selection(label, start, end);
+                    } else if let Some(id) = focused.filter(|_| active_is_mark) {
+                        dispatch.dispatch(Action::Edit(Edit::Relabel { id, label }));
+                    }
+                    true
+                }
+                "Delete" | "Backspace" if active_is_mark => {
+                    if let Some(id) = focused {
+                        // Keep the keyboard in the text: focus the next entity first.
+                        let next = next_mark(&id, 1);
+                        dispatch.dispatch(Action::Edit(Edit::Remove { id }));
+                        if let Some(next) = next {
+                            on_go.emit(next);
+                        }
+                    }
+                    true
+                }
+                "a" | "A" | "r" | "R" if active_is_mark => {
+                    let status = if key.eq_ignore_ascii_case("a") { Status::Accepted } else { Status::Rejected };
+                    if let Some(id) = focused {
+                        dispatch.dispatch(Action::Edit(Edit::SetStatus { id, status }));
+                    }
+                    true
+                }
+                "Tab" if active_is_mark => {
+                    let step = if e.shift_key() { -1 } else { 1 };
+                    match focused.and_then(|id| next_mark(&id, step)) {
+                        Some(next) => {
+                            on_go.emit(next);
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                "n" | "N" => {
+                    if let Some(id) = next_unreviewed {
+                        on_go.emit(id);
+                    }
+                    true
+                }
+                "ArrowLeft" | "ArrowRight" if active_is_mark || selection.as_ref().is_some_and(|s| s.range_count() > 0) => {
+                    move_caret(selection.as_ref(), key == "ArrowRight", e.shift_key());
+                    true
+                }
+                _ => false,
+            };
+            if handled {
+                e.prevent_default();
             }
         })
     };
@@ -77,33 +456,167 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::DismissError))
     };
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let on_drop = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
+                open_files(files, dispatch.clone());
+            }
+        })
+    };
+    let select_doc = |i: usize| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Select(i)))
+    };
+    let set_status = |status: DocStatus| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::SetStatus(status)))
+    };
+    let (undo, redo) = {
+        let (d1, d2) = (dispatch.clone(), dispatch.clone());
+        (Callback::from(move |_: MouseEvent| d1.dispatch(Action::Undo)), Callback::from(move |_: MouseEvent| d2.dispatch(Action::Redo)))
+    };
+    let clear_dialog = if *confirm_clear {
+        let count = ws.docs.len();
+        let (cancel, confirm) = {
+            let (c1, c2, d) = (confirm_clear.clone(), confirm_clear.clone(), dispatch.clone());
+            (
+                Callback::from(move |_: MouseEvent| c1.set(false)),
+                Callback::from(move |_: MouseEvent| {
+                    d.dispatch(Action::Clear);
+                    c2.set(false);
+                }),
+            )
+        };
+        let export_first = on_export_all.reform(|_: MouseEvent| ());
+        html! {
+            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="clear-title">
+                <h2 id="clear-title">{ "Clear the workspace?" }</h2>
+                <p>{ format!("This removes {count} document(s) and their annotations from this browser. Export them first to keep them.") }</p>
+                <button type="button" id="clear-export" onclick={export_first}>{ "Export all first" }</button>
+                <button type="button" id="clear-confirm" class="danger" onclick={confirm}>{ "Clear" }</button>
+                <button type="button" id="clear-cancel" onclick={cancel}>{ "Cancel" }</button>
+            </div>
+        }
+    } else {
+        html! {}
+    };
 
     html! {
-        <div class="app" ondragover={on_dragover} ondrop={on_drop}>
+        <div class="app" ondragover={on_dragover} ondrop={on_drop} onkeydown={on_keydown}>
             <header class="app-header">
                 <span class="brand">{ "划线 Huaxian" }</span>
-                <Toolbar {on_files} {on_sample} {on_paste} {on_export} can_export={state.open.is_some()} />
+                <Toolbar {on_files} {on_sample} {on_paste} {on_export} {on_import} on_export_all={on_export_all.clone()} {on_clear}
+                    can_export={current.is_some()} />
+                if let Some(entry) = current {
+                    <span class="history">
+                        <button type="button" id="undo-button" onclick={undo} disabled={!entry.annotations.can_undo()} aria-label="undo (Ctrl+Z)">{ "↶ Undo" }</button>
+                        <button type="button" id="redo-button" onclick={redo} disabled={!entry.annotations.can_redo()} aria-label="redo (Ctrl+Shift+Z)">{ "↷ Redo" }</button>
+                    </span>
+                }
             </header>
-            if let Some(error) = &state.error {
+            if let Some(error) = &ws.error {
                 <div class="error" role="alert">
                     <span class="error-text">{ error }</span>
+                    <button type="button" onclick={dismiss.clone()} aria-label="dismiss">{ "×" }</button>
+                </div>
+            }
+            if let Some(problem) = &ws.storage_problem {
+                <div class="error storage-warning" role="alert">
+                    <span class="error-text">{ problem }</span>
+                    <button type="button" class="storage-export" onclick={on_export_all.reform(|_: MouseEvent| ())}>{ "Export all now" }</button>
                     <button type="button" onclick={dismiss} aria-label="dismiss">{ "×" }</button>
                 </div>
             }
+            if ws.docs.len() > 1 {
+                <nav class="doc-list" aria-label="documents">
+                    <button type="button" id="prev-doc" disabled={ws.current == 0} onclick={select_doc(ws.current.saturating_sub(1))}>{ "‹ Previous" }</button>
+                    <ol>
+                        { for ws.docs.iter().enumerate().map(|(i, d)| html! {
+                            <li class={classes!("doc-item", (i == ws.current).then_some("current"))} data-status={d.status.as_str()}>
+                                <button type="button" onclick={select_doc(i)} aria-current={(i == ws.current).then_some("page")}>
+                                    { &d.doc.source }
+                                    <span class="doc-status">{ format!(" · {} · {}%", d.status.as_str(), d.progress()) }</span>
+                                </button>
+                            </li>
+                        }) }
+                    </ol>
+                    <button type="button" id="next-doc" disabled={ws.current + 1 >= ws.docs.len()} onclick={select_doc(ws.current + 1)}>{ "Next ›" }</button>
+                </nav>
+            }
             <div class="workspace">
-                <main class="reader">
-                    if let Some(open) = &state.open {
-                        <DocumentView key={open.doc.id.clone()} doc={open.doc.clone()} entities={open.entities.clone()}
-                            labels={state.labels.clone()} on_focus={on_focus.clone()} />
+                <main class="reader" onmouseup={on_mouseup}>
+                    if let (Some(doc), Some(entry)) = (&doc, current) {
+                        <div class="doc-status-bar">
+                            { format!("Status: {}", entry.status.as_str()) }
+                            if entry.status != DocStatus::Done {
+                                <button type="button" id="mark-done" onclick={set_status(DocStatus::Done)}>{ "Mark done" }</button>
+                            } else {
+                                <button type="button" id="mark-in-progress" onclick={set_status(DocStatus::InProgress)}>{ "Reopen" }</button>
+                            }
+                        </div>
+                        <DocumentView key={doc.id.clone()} doc={doc.clone()} entities={entities.clone()}
+                            labels={labels.clone()} on_focus={on_focus.clone()} reveal_block={*reveal} />
                     } else {
                         <div class="empty">
                             <h1>{ "Open an article to see its entities" }</h1>
-                            <p>{ "Choose a file, drop one here, paste HTML or text, or try the sample. Everything stays on this machine: nothing is uploaded." }</p>
+                            <p>{ "Choose files, drop them here, paste HTML or text, or try the sample. Everything stays on this machine: nothing is uploaded. Press ? for the keys." }</p>
                         </div>
                     }
                 </main>
-                <SidePanel labels={state.labels.clone()} open={state.open.clone()} focused={state.focused.clone()} />
+                <SidePanel labels={labels.clone()} doc={doc.clone()} entities={entities.clone()}
+                    focused={ws.focused.clone()} on_edit={edit} on_go={on_go} />
             </div>
+            if let Some(m) = (*menu).clone() {
+                <div class="label-menu" role="menu" aria-label="label the selection"
+                    style={format!("left: {}px; top: {}px", m.left.max(0.0), m.top)}>
+                    { for labels.iter().enumerate().map(|(i, l)| {
+                        let (label_selection, name) = (label_selection.clone(), l.name.clone());
+                        let onclick = Callback::from(move |_: MouseEvent| label_selection(name.clone(), m.start, m.end));
+                        html! {
+                            <button type="button" role="menuitem" data-label={l.name.clone()} {onclick}
+                                style={format!("--label-color: {}", l.color)}>
+                                if i < 9 { <kbd>{ i + 1 }</kbd>{ " " } }{ &l.name }
+                            </button>
+                        }
+                    }) }
+                </div>
+            }
+            if *help {
+                <div class="dialog help" role="dialog" aria-modal="true" aria-labelledby="help-title">
+                    <h2 id="help-title">{ "Keys" }</h2>
+                    <dl>{ for KEYS.iter().map(|(k, what)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></> }) }</dl>
+                    <p>{ "Select text with the mouse (double-click selects a word) or with Shift+arrows, then press a number." }</p>
+                </div>
+            }
+            { clear_dialog }
         </div>
     }
+}
+
+/// The id of the mark `step` marks after (or before) the one with `id`, in reading order.
+fn next_mark(id: &str, step: isize) -> Option<String> {
+    let all = marks("article.document mark[data-id]:not([data-fragment])");
+    let at = all.iter().position(|m| m.get_attribute("data-id").as_deref() == Some(id))?;
+    let next = at as isize + step;
+    (0..all.len() as isize).contains(&next).then(|| all[next as usize].get_attribute("data-id")).flatten()
+}
+
+/// Moves or extends the selection by one character. Starting from a focused mark, the
+/// caret starts at the mark's start (or end, going right).
+fn move_caret(selection: Option<&web_sys::Selection>, forward: bool, extend: bool) {
+    let Some(selection) = selection else { return };
+    if selection.range_count() == 0 {
+        // First arrow from a focused entity: the caret lands on its edge.
+        if let Some(active) = document().and_then(|d| d.active_element()) {
+            let _ = selection.collapse_with_offset(Some(&active), if forward { active.child_nodes().length() } else { 0 });
+        }
+        if !extend {
+            return;
+        }
+    }
+    let direction = if forward { "forward" } else { "backward" };
+    let _ = selection.modify(if extend { "extend" } else { "move" }, direction, "character");
 }

@@ -1,12 +1,20 @@
 //! The app's state and the intents that change it. Components dispatch [`Action`]s; the
 //! reducer calls the core. Nothing here renders.
+//!
+//! The workspace lives behind one `Rc<RefCell<..>>` and is changed in place: cloning
+//! 20,000 entities on every key press would cost more than the edit. A version number
+//! tells Yew that something changed; components receive derived values and re-render only
+//! when those differ.
 
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use huaxian_core::export::Export;
 use huaxian_core::labels::default_labels;
 use huaxian_core::recognize::{lexicon::Lexicon, recognize};
-use huaxian_core::{Document, Entity, LabelDef};
+use huaxian_core::store::{self, Annotations};
+use huaxian_core::{Document, LabelDef};
 use yew::Reducible;
 
 /// The built-in lexicon, compiled once on first use.
@@ -15,66 +23,292 @@ fn lexicon() -> &'static Lexicon {
     LEXICON.get_or_init(Lexicon::builtin)
 }
 
-/// An ingested document with its entities.
-#[derive(Clone)]
-pub struct OpenDocument {
-    pub doc: Rc<Document>,
-    pub entities: Rc<Vec<Entity>>,
+/// Marks stored bytes that are a Huaxian export rather than an article.
+const IMPORTED_SUFFIX: &str = "#huaxian-export";
+
+/// Where a document stands in a person's review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocStatus {
+    New,
+    InProgress,
+    Done,
 }
 
-/// Identity, not contents: a new ingest or a new entity list is a new `Rc`, which is
-/// what tells Yew to re-render.
-impl PartialEq for OpenDocument {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.doc, &other.doc) && Rc::ptr_eq(&self.entities, &other.entities)
+impl DocStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocStatus::New => "new",
+            DocStatus::InProgress => "in progress",
+            DocStatus::Done => "done",
+        }
     }
 }
 
-#[derive(Clone, PartialEq)]
-pub struct Workspace {
-    pub labels: Rc<Vec<LabelDef>>,
-    pub open: Option<OpenDocument>,
-    /// A message for the person, shown in an alert until the next action.
+/// One open document with its annotations.
+pub struct DocEntry {
+    pub doc: Rc<Document>,
+    /// The bytes it was ingested from, kept so the workspace can be stored and restored
+    /// (ingestion is deterministic, so the same bytes give the same document).
+    pub bytes: Rc<Vec<u8>>,
+    pub annotations: Annotations,
+    pub status: DocStatus,
+    /// True when `bytes` are a Huaxian export rather than the article itself.
+    pub imported: bool,
+}
+
+impl DocEntry {
+    /// Ingests and recognizes; the label set is the workspace's current one.
+    pub fn open(name: &str, bytes: Vec<u8>, labels: Vec<LabelDef>) -> Result<DocEntry, String> {
+        let doc = huaxian_core::ingest(&bytes, name).map_err(|e| format!("{name}: {e}"))?;
+        let entities = recognize(&doc, lexicon());
+        let annotations = Annotations::new(entities, labels, doc.text.len());
+        Ok(DocEntry { doc: Rc::new(doc), bytes: Rc::new(bytes), annotations, status: DocStatus::New, imported: false })
+    }
+
+    /// A document from a Huaxian export (one JSON object), to continue its work. Its
+    /// stored bytes are the export itself, so a reload rebuilds it the same way.
+    pub fn import(json: &str, file: &str) -> Result<DocEntry, String> {
+        let export: Export = serde_json::from_str(json).map_err(|e| format!("{file}: not a Huaxian export: {e}"))?;
+        let (doc, entities) = export.to_document().map_err(|e| format!("{file}: {e}"))?;
+        let annotations = Annotations::new(entities, export.labels.clone(), doc.text.len());
+        let status = if annotations.unreviewed() < annotations.entities().len() { DocStatus::InProgress } else { DocStatus::New };
+        Ok(DocEntry { doc: Rc::new(doc), bytes: Rc::new(json.as_bytes().to_vec()), annotations, status, imported: true })
+    }
+
+    /// The name its bytes are stored under: imported exports are marked so that a reload
+    /// reads them as exports, not as articles.
+    pub fn stored_name(&self) -> String {
+        if self.imported {
+            format!("{}{IMPORTED_SUFFIX}", self.doc.source)
+        } else {
+            self.doc.source.clone()
+        }
+    }
+
+    pub fn export(&self) -> Export {
+        Export::new(&self.doc, self.annotations.labels(), self.annotations.entities())
+    }
+
+    /// What storage keeps of a document besides its bytes.
+    pub fn stored_json(&self) -> String {
+        serde_json::json!({ "annotations": self.annotations, "status": self.status }).to_string()
+    }
+
+    /// Rebuilds a stored document: ingest the bytes again (deterministic), then put back
+    /// its annotations, history and status.
+    pub fn restore(name: &str, bytes: Vec<u8>, stored: Option<&str>) -> Result<DocEntry, String> {
+        let mut entry = match name.strip_suffix(IMPORTED_SUFFIX) {
+            Some(_) => DocEntry::import(&String::from_utf8_lossy(&bytes), name)?,
+            None => DocEntry::open(name, bytes, default_labels())?,
+        };
+        if let Some(json) = stored {
+            #[derive(serde::Deserialize)]
+            struct Stored {
+                annotations: Annotations,
+                status: DocStatus,
+            }
+            let stored: Stored = serde_json::from_str(json).map_err(|e| format!("{name}: stored annotations unreadable: {e}"))?;
+            entry.annotations = stored.annotations;
+            entry.status = stored.status;
+        }
+        Ok(entry)
+    }
+
+    /// Reviewed share of the suggestions, in percent.
+    pub fn progress(&self) -> u32 {
+        let total = self.annotations.entities().len();
+        if total == 0 {
+            return if self.status == DocStatus::Done { 100 } else { 0 };
+        }
+        (100 * (total - self.annotations.unreviewed()) / total) as u32
+    }
+}
+
+/// Everything the page shows.
+#[derive(Default)]
+pub struct Inner {
+    pub docs: Vec<DocEntry>,
+    pub current: usize,
+    /// A message for the person, shown in an alert until dismissed or replaced.
     pub error: Option<String>,
+    /// Set when storage refused a write: the person is offered an export.
+    pub storage_problem: Option<String>,
     /// The entity last hovered or focused, whose evidence the side panel shows.
     pub focused: Option<String>,
 }
 
+impl Inner {
+    pub fn current(&self) -> Option<&DocEntry> {
+        self.docs.get(self.current)
+    }
+
+    fn current_mut(&mut self) -> Option<&mut DocEntry> {
+        self.docs.get_mut(self.current)
+    }
+
+    /// The label set new documents start with: the current document's, else the default.
+    pub fn labels(&self) -> Vec<LabelDef> {
+        self.current().map_or_else(default_labels, |d| d.annotations.labels().to_vec())
+    }
+}
+
+#[derive(Clone)]
+pub struct Workspace {
+    inner: Rc<RefCell<Inner>>,
+    /// Bumped on every change; equality is by version.
+    pub version: u64,
+    /// Documents whose stored copy must be rewritten (by index), set by the last action.
+    pub dirty: Dirty,
+}
+
+/// What the last action changed, for the storage layer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Dirty {
+    #[default]
+    Nothing,
+    /// A document's annotations or status changed.
+    Annotations(String),
+    /// Documents were added, removed or reordered.
+    Documents,
+}
+
 impl Default for Workspace {
     fn default() -> Workspace {
-        Workspace { labels: Rc::new(default_labels()), open: None, error: None, focused: None }
+        Workspace { inner: Rc::new(RefCell::new(Inner::default())), version: 0, dirty: Dirty::Nothing }
+    }
+}
+
+impl PartialEq for Workspace {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+    }
+}
+
+impl Workspace {
+    pub fn get(&self) -> Ref<'_, Inner> {
+        self.inner.borrow()
     }
 }
 
 pub enum Action {
-    /// Ingest these bytes and replace the open document. A failure leaves the open
-    /// document as it was and shows why.
-    Open { name: String, bytes: Vec<u8> },
+    /// Ingest these files and add them after the open ones; the first becomes current.
+    /// Files that fail are named in the alert; the others still open.
+    Open(Vec<(String, Vec<u8>)>),
+    /// Documents restored from storage or imported from a Huaxian export.
+    Restore { docs: Vec<DocEntry>, current: usize },
     /// Something outside the core failed (reading a file, a download).
     Fail(String),
-    Focus(String),
+    StorageFailed(String),
     DismissError,
+    Focus(String),
+    Select(usize),
+    /// An edit of the current document's annotations.
+    Edit(store::Action),
+    Undo,
+    Redo,
+    SetStatus(DocStatus),
+    /// Removes every document (the page asks first and offers an export).
+    Clear,
 }
 
 impl Reducible for Workspace {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        match action {
-            Action::Open { name, bytes } => match huaxian_core::ingest(&bytes, &name) {
-                Ok(doc) => {
-                    let entities = recognize(&doc, lexicon());
-                    next.open = Some(OpenDocument { doc: Rc::new(doc), entities: Rc::new(entities) });
-                    next.error = None;
-                    next.focused = None;
+        let mut dirty = Dirty::Nothing;
+        {
+            let mut ws = self.inner.borrow_mut();
+            match action {
+                Action::Open(files) => {
+                    let labels = ws.labels();
+                    let mut errors = Vec::new();
+                    let first_new = ws.docs.len();
+                    for (name, bytes) in files {
+                        match DocEntry::open(&name, bytes, labels.clone()) {
+                            // The same bytes opened twice: go to the open copy.
+                            Ok(entry) => match ws.docs.iter().position(|d| d.doc.id == entry.doc.id) {
+                                Some(i) if first_new == ws.docs.len() => ws.current = i,
+                                Some(_) => {}
+                                None => ws.docs.push(entry),
+                            },
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                    if ws.docs.len() > first_new {
+                        ws.current = first_new;
+                        ws.focused = None;
+                        dirty = Dirty::Documents;
+                    }
+                    ws.error = (!errors.is_empty()).then(|| errors.join("\n"));
                 }
-                Err(err) => next.error = Some(format!("{name}: {err}")),
-            },
-            Action::Fail(message) => next.error = Some(message),
-            Action::Focus(id) => next.focused = Some(id),
-            Action::DismissError => next.error = None,
+                Action::Restore { docs, current } => {
+                    let first_new = ws.docs.len();
+                    let added = docs.len();
+                    for entry in docs {
+                        if !ws.docs.iter().any(|d| d.doc.id == entry.doc.id) {
+                            ws.docs.push(entry);
+                        }
+                    }
+                    if added > 0 {
+                        ws.current = (first_new + current).min(ws.docs.len().saturating_sub(1));
+                    }
+                    // Also written when nothing was added: storage has just opened, and
+                    // documents opened before it did must be saved now.
+                    dirty = Dirty::Documents;
+                }
+                Action::Fail(message) => ws.error = Some(message),
+                Action::StorageFailed(message) => ws.storage_problem = Some(message),
+                Action::DismissError => {
+                    ws.error = None;
+                    ws.storage_problem = None;
+                }
+                Action::Focus(id) => ws.focused = Some(id),
+                Action::Select(i) => {
+                    if i < ws.docs.len() {
+                        ws.current = i;
+                        ws.focused = None;
+                        dirty = Dirty::Documents;
+                    }
+                }
+                Action::Edit(edit) => {
+                    if let Some(entry) = ws.current_mut() {
+                        match entry.annotations.apply(edit) {
+                            Ok(created) => {
+                                if entry.status == DocStatus::New {
+                                    entry.status = DocStatus::InProgress;
+                                }
+                                dirty = Dirty::Annotations(entry.doc.id.clone());
+                                if let Some(id) = created {
+                                    ws.focused = Some(id);
+                                }
+                                ws.error = None;
+                            }
+                            Err(e) => ws.error = Some(e.to_string()),
+                        }
+                    }
+                }
+                Action::Undo | Action::Redo => {
+                    let undo = matches!(action, Action::Undo);
+                    if let Some(entry) = ws.current_mut() {
+                        let changed = if undo { entry.annotations.undo() } else { entry.annotations.redo() };
+                        if changed {
+                            dirty = Dirty::Annotations(entry.doc.id.clone());
+                        }
+                    }
+                }
+                Action::SetStatus(status) => {
+                    if let Some(entry) = ws.current_mut() {
+                        entry.status = status;
+                        dirty = Dirty::Annotations(entry.doc.id.clone());
+                    }
+                }
+                Action::Clear => {
+                    *ws = Inner::default();
+                    dirty = Dirty::Documents;
+                }
+            }
         }
-        Rc::new(next)
+        Rc::new(Workspace { inner: self.inner.clone(), version: self.version + 1, dirty })
     }
 }

@@ -1,26 +1,40 @@
 //! The article as clean text with its entities highlighted.
 //!
 //! Markup contract (tests and other tools select by it): every entity is a
-//! `<mark data-label data-start data-end>` with an `aria-label`; every run of plain text
-//! is a `<span data-start data-end>`. Offsets are code points into the exported text.
+//! `<mark data-id data-label data-start data-end aria-label>`; every run of plain text is a
+//! `<span data-start data-end>`. Offsets are code points into the exported text. Nested
+//! entities nest their marks (临港新片区 inside 临港新片区党工委); an entity that crosses
+//! another's end continues in a second mark with `data-fragment`. Every text node's nearest
+//! `[data-start]` ancestor starts where the text node starts: `browser::offsets` relies on it.
+//!
 //! The article's own markup never reaches the DOM: only text, in our elements.
+//!
+//! Each block is its own component, so an edit re-renders only the blocks whose entities
+//! changed; blocks are rendered a page at a time as the reader scrolls.
 
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-
 use huaxian_core::document::BlockKind;
 use huaxian_core::{Document, Entity, LabelDef};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// Blocks rendered at first, and added each time the reader nears the end of what is
+/// rendered: a 50 MB article shows its first page at once.
+pub const BLOCKS_PER_PAGE: usize = 400;
 
 #[derive(Properties, Clone)]
 pub struct Props {
     pub doc: Rc<Document>,
+    /// Sorted outer-first (start, then longer first), as the store keeps them.
     pub entities: Rc<Vec<Entity>>,
     pub labels: Rc<Vec<LabelDef>>,
     /// Called with an entity id when it is hovered or focused.
     pub on_focus: Callback<String>,
+    /// A block that must be rendered (to scroll to an entity in it).
+    #[prop_or_default]
+    pub reveal_block: Option<usize>,
 }
 
 impl PartialEq for Props {
@@ -29,6 +43,7 @@ impl PartialEq for Props {
             && Rc::ptr_eq(&self.entities, &other.entities)
             && Rc::ptr_eq(&self.labels, &other.labels)
             && self.on_focus == other.on_focus
+            && self.reveal_block == other.reveal_block
     }
 }
 
@@ -42,11 +57,10 @@ pub fn describe(doc: &Document, entity: &Entity) -> String {
     s
 }
 
-/// Blocks rendered at first, and added each time the reader nears the end of what is
-/// rendered: a 50 MB article shows its first page at once instead of building every
-/// paragraph before the first paint. (Mount with `key` = document id so a new document
-/// starts from the first page.)
-pub const BLOCKS_PER_PAGE: usize = 400;
+/// The index of the block holding byte offset `at`.
+pub fn block_of(doc: &Document, at: usize) -> usize {
+    doc.blocks.partition_point(|b| b.range.end <= at).min(doc.blocks.len().saturating_sub(1))
+}
 
 /// Grows `shown` by a page whenever `sentinel` scrolls into (or near) view.
 #[hook]
@@ -85,43 +99,36 @@ pub fn document_view(props: &Props) -> Html {
     let shown = use_state(|| BLOCKS_PER_PAGE.min(doc.blocks.len()));
     let sentinel = use_node_ref();
     use_grow_on_visible(sentinel.clone(), shown.clone(), doc.blocks.len());
+    {
+        let shown = shown.clone();
+        use_effect_with(props.reveal_block, move |reveal| {
+            if let Some(block) = *reveal {
+                if block >= *shown {
+                    shown.set(block + 1);
+                }
+            }
+        });
+    }
     let title_in_text = doc.blocks.first().is_some_and(|b| {
         matches!(b.kind, BlockKind::Heading(_)) && Some(doc.slice(&b.range)) == doc.title.as_deref()
     });
-    let mut next_entity = 0;
-    let blocks = doc.blocks[..*shown].iter().map(|block| {
-        let mut children = Vec::new();
-        let mut at = block.range.start;
-        // Entities are sorted and do not overlap; take those inside this block.
-        while let Some(entity) = props.entities.get(next_entity) {
-            if entity.range.start >= block.range.end {
+
+    // Hand each block the entities that touch it (one pass over both sorted lists).
+    let count = (*shown).min(doc.blocks.len());
+    let mut per_block: Vec<Vec<Entity>> = vec![Vec::new(); count];
+    for entity in props.entities.iter() {
+        let first = block_of(doc, entity.range.start);
+        for (i, block) in doc.blocks.iter().enumerate().skip(first).take_while(|(i, _)| *i < count) {
+            if block.range.start >= entity.range.end {
                 break;
             }
-            next_entity += 1;
-            let (start, end) = (entity.range.start.max(at), entity.range.end.min(block.range.end));
-            if start >= end {
-                continue;
-            }
-            if at < start {
-                children.push(run(doc, at, start));
-            }
-            children.push(mark(doc, entity, start, end, &props.labels, &props.on_focus));
-            at = end;
+            per_block[i].push(entity.clone());
         }
-        if at < block.range.end {
-            children.push(run(doc, at, block.range.end));
-        }
-        let chars = doc.to_chars(&block.range);
-        let (start, end) = (chars.start.to_string(), chars.end.to_string());
-        match block.kind {
-            BlockKind::Heading(level) => {
-                let tag = format!("h{}", (level + 1).min(6));
-                html! { <@{tag} class="block heading" data-start={start} data-end={end}>{ children }</@> }
-            }
-            BlockKind::ListItem => html! { <p class="block list-item" data-start={start} data-end={end}>{ children }</p> },
-            BlockKind::Quote => html! { <blockquote class="block" data-start={start} data-end={end}>{ children }</blockquote> },
-            BlockKind::Preformatted => html! { <pre class="block" data-start={start} data-end={end}>{ children }</pre> },
-            _ => html! { <p class="block" data-start={start} data-end={end}>{ children }</p> },
+    }
+    let blocks = per_block.into_iter().enumerate().map(|(index, entities)| {
+        html! {
+            <BlockView key={index} doc={doc.clone()} {index} {entities}
+                labels={props.labels.clone()} on_focus={props.on_focus.clone()} />
         }
     });
     html! {
@@ -141,6 +148,86 @@ pub fn document_view(props: &Props) -> Html {
     }
 }
 
+#[derive(Properties, Clone)]
+struct BlockProps {
+    doc: Rc<Document>,
+    index: usize,
+    entities: Vec<Entity>,
+    labels: Rc<Vec<LabelDef>>,
+    on_focus: Callback<String>,
+}
+
+impl PartialEq for BlockProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &other.doc)
+            && self.index == other.index
+            && self.entities == other.entities
+            && (Rc::ptr_eq(&self.labels, &other.labels) || self.labels == other.labels)
+            && self.on_focus == other.on_focus
+    }
+}
+
+#[component(BlockView)]
+fn block_view(props: &BlockProps) -> Html {
+    let doc = &props.doc;
+    let block = &doc.blocks[props.index];
+    let refs: Vec<&Entity> = props.entities.iter().collect();
+    let children = build(doc, block.range.start, block.range.end, &refs, &props.labels, &props.on_focus);
+    let chars = doc.to_chars(&block.range);
+    let (start, end) = (chars.start.to_string(), chars.end.to_string());
+    match block.kind {
+        BlockKind::Heading(level) => {
+            let tag = format!("h{}", (level + 1).min(6));
+            html! { <@{tag} class="block heading" data-start={start} data-end={end}>{ children }</@> }
+        }
+        BlockKind::ListItem => html! { <p class="block list-item" data-start={start} data-end={end}>{ children }</p> },
+        BlockKind::Quote => html! { <blockquote class="block" data-start={start} data-end={end}>{ children }</blockquote> },
+        BlockKind::Preformatted => html! { <pre class="block" data-start={start} data-end={end}>{ children }</pre> },
+        _ => html! { <p class="block" data-start={start} data-end={end}>{ children }</p> },
+    }
+}
+
+/// Lays out `[start, end)` with the entities that start inside it (sorted outer-first):
+/// plain runs, and marks holding their own nested layout. An entity that runs past the end
+/// of the entity holding it is carried on and rendered as a fragment after it.
+fn build(
+    doc: &Document,
+    start: usize,
+    end: usize,
+    entities: &[&Entity],
+    labels: &[LabelDef],
+    on_focus: &Callback<String>,
+) -> Vec<Html> {
+    let mut out = Vec::new();
+    let mut at = start;
+    let mut queue: std::collections::VecDeque<&Entity> = entities.iter().copied().collect();
+    while let Some(entity) = queue.pop_front() {
+        let (es, ee) = (entity.range.start.max(at), entity.range.end.min(end));
+        if es >= ee {
+            continue;
+        }
+        if at < es {
+            out.push(run(doc, at, es));
+        }
+        // Entities that start inside this one belong inside its mark.
+        let mut inner = Vec::new();
+        while queue.front().is_some_and(|e| e.range.start < ee) {
+            inner.push(queue.pop_front().unwrap());
+        }
+        let carried: Vec<&Entity> = inner.iter().copied().filter(|e| e.range.end > ee).collect();
+        let content = build(doc, es, ee, &inner, labels, on_focus);
+        out.push(mark(doc, entity, es, ee, content, labels, on_focus));
+        for e in carried.into_iter().rev() {
+            queue.push_front(e);
+        }
+        at = ee;
+    }
+    if at < end {
+        out.push(run(doc, at, end));
+    }
+    out
+}
+
 fn run(doc: &Document, start: usize, end: usize) -> Html {
     let chars = doc.to_chars(&(start..end));
     html! {
@@ -148,31 +235,41 @@ fn run(doc: &Document, start: usize, end: usize) -> Html {
     }
 }
 
-fn mark(doc: &Document, entity: &Entity, start: usize, end: usize, labels: &[LabelDef], on_focus: &Callback<String>) -> Html {
+fn mark(
+    doc: &Document,
+    entity: &Entity,
+    start: usize,
+    end: usize,
+    content: Vec<Html>,
+    labels: &[LabelDef],
+    on_focus: &Callback<String>,
+) -> Html {
     let chars = doc.to_chars(&(start..end));
-    let color = labels.iter().find(|l| l.name == entity.label).map_or("#dddddd", |l| l.color.as_str());
+    let key = labels.iter().position(|l| l.name == entity.label);
+    let color = key.map_or("#dddddd", |i| labels[i].color.as_str());
     let tip = describe(doc, entity);
+    let fragment = start != entity.range.start || end != entity.range.end;
     let focus = {
         let (id, cb) = (entity.id.clone(), on_focus.clone());
-        Callback::from(move |_: FocusEvent| cb.emit(id.clone()))
-    };
-    let hover = {
-        let (id, cb) = (entity.id.clone(), on_focus.clone());
-        Callback::from(move |_: MouseEvent| cb.emit(id.clone()))
+        Callback::from(move |e: FocusEvent| {
+            // Focus lands on the innermost mark; report that one only.
+            e.stop_propagation();
+            cb.emit(id.clone())
+        })
     };
     html! {
         <mark
-            class={classes!("entity", entity.status.as_str(), entity.source.as_str())}
+            class={classes!("entity", entity.status.as_str(), entity.source.as_str(), fragment.then_some("fragment"))}
             data-id={entity.id.clone()}
             data-label={entity.label.clone()}
             data-start={chars.start.to_string()}
             data-end={chars.end.to_string()}
+            data-fragment={fragment.then_some("true")}
             data-tip={tip.clone()}
             aria-label={tip}
             tabindex="0"
             style={format!("--label-color: {color}")}
             onfocus={focus}
-            onmouseenter={hover}
-        >{ doc.slice(&(start..end)) }</mark>
+        >{ content }</mark>
     }
 }

@@ -10,6 +10,10 @@ pub struct Props {
     /// Pasted content: (name, bytes), HTML when the clipboard had HTML.
     pub on_paste: Callback<(String, Vec<u8>)>,
     pub on_export: Callback<()>,
+    /// Huaxian exports (JSON or JSON lines) chosen to continue their work.
+    pub on_import: Callback<web_sys::FileList>,
+    pub on_export_all: Callback<()>,
+    pub on_clear: Callback<()>,
     pub can_export: bool,
 }
 
@@ -64,16 +68,33 @@ pub fn toolbar(props: &Props) -> Html {
             cb.emit(content);
         })
     };
+    let on_import_change = {
+        let cb = props.on_import.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(files) = input.files() {
+                cb.emit(files);
+            }
+            input.set_value("");
+        })
+    };
+    let export_all = props.on_export_all.reform(|_: MouseEvent| ());
+    let clear = props.on_clear.reform(|_: MouseEvent| ());
     let sample = props.on_sample.reform(|_: MouseEvent| ());
     let export = props.on_export.reform(|_: MouseEvent| ());
     html! {
         <div class="toolbar" role="toolbar" aria-label="document actions">
             <label class="button" for="file-input">{ "Open file…" }</label>
-            <input id="file-input" class="visually-hidden" type="file" multiple=false
+            <input id="file-input" class="visually-hidden" type="file" multiple=true
                 accept=".html,.htm,.xhtml,.md,.markdown,.txt,text/html,text/plain,text/markdown"
                 onchange={on_change} />
             <button type="button" id="sample-button" onclick={sample}>{ "Try a sample" }</button>
             <button type="button" id="export-button" onclick={export} disabled={!props.can_export}>{ "Export JSON" }</button>
+            <button type="button" id="export-all-button" onclick={export_all} disabled={!props.can_export}>{ "Export all (JSONL)" }</button>
+            <label class="button" for="import-input">{ "Import JSON…" }</label>
+            <input id="import-input" class="visually-hidden" type="file" multiple=true accept=".json,.jsonl,application/json"
+                onchange={on_import_change} />
+            <button type="button" id="clear-button" onclick={clear} disabled={!props.can_export}>{ "Clear workspace…" }</button>
             <details class="paste">
                 <summary>{ "Paste HTML or text" }</summary>
                 <textarea id="paste-area" ref={textarea} rows="6" aria-label="pasted article"

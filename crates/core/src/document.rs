@@ -88,8 +88,8 @@ impl Diagnostic {
     }
 }
 
-/// One ingested article.
-#[derive(Debug, Clone)]
+/// One ingested article. (Equality is by value; `Rc<Document>` compares pointers first.)
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     /// Lowercase hex SHA-256 of the source bytes: the same file always has the same id.
     pub id: String,

@@ -141,6 +141,60 @@ impl Export {
         }
     }
 
+    /// Reads an export back into a document and its entities, so work can continue.
+    /// The text is taken as it is (each line a block); offsets are checked against it.
+    pub fn to_document(&self) -> Result<(Document, Vec<Entity>), String> {
+        if self.format != FORMAT || self.offset_unit != OFFSET_UNIT {
+            return Err(format!("not a Huaxian export (format {:?}, offset_unit {:?})", self.format, self.offset_unit));
+        }
+        if self.version != VERSION {
+            return Err(format!("export version {} is not supported (this is version {VERSION})", self.version));
+        }
+        let d = &self.document;
+        let text = d.text.clone();
+        let mut blocks = Vec::new();
+        let mut at = 0;
+        for line in text.split('\n') {
+            if !line.is_empty() {
+                blocks.push(crate::document::Block { kind: crate::document::BlockKind::Paragraph, range: at..at + line.len() });
+            }
+            at += line.len() + 1;
+        }
+        let doc = Document {
+            id: d.id.clone(),
+            source: d.source.clone(),
+            title: d.title.clone(),
+            meta: d.meta.clone(),
+            map: crate::offsets::TextMap::new(&text),
+            text,
+            blocks,
+            links: Vec::new(),
+            encoding: d.encoding.clone().unwrap_or(EncodingInfo { name: "UTF-8".into(), source: crate::document::EncodingSource::Detected }),
+            kind: crate::document::InputKind::Text,
+            diagnostics: d.diagnostics.clone(),
+        };
+        let mut entities = Vec::with_capacity(self.entities.len());
+        for e in &self.entities {
+            let range = doc
+                .chars_to_bytes(&(e.start..e.end))
+                .filter(|r| !r.is_empty())
+                .ok_or_else(|| format!("entity {} has offsets {}..{} outside the text", e.id, e.start, e.end))?;
+            if doc.slice(&range) != e.text {
+                return Err(format!("entity {}: text[{}:{}] is {:?}, not {:?}", e.id, e.start, e.end, doc.slice(&range), e.text));
+            }
+            entities.push(Entity {
+                id: e.id.clone(),
+                range,
+                label: e.label.clone(),
+                source: e.source,
+                status: e.status,
+                canonical: e.canonical.clone(),
+                evidence: e.evidence.clone(),
+            });
+        }
+        Ok((doc, entities))
+    }
+
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("an export always serializes")
     }
@@ -173,5 +227,9 @@ mod tests {
         assert!(json.contains(r#""offset_unit":"codepoint""#));
         let back: Export = serde_json::from_str(&json).unwrap();
         assert_eq!(back, export);
+        // And back into a document whose export is the same.
+        let (doc2, entities2) = back.to_document().unwrap();
+        assert_eq!(Export::new(&doc2, &back.labels, &entities2).entities, export.entities);
+        assert_eq!(doc2.text, doc.text);
     }
 }
