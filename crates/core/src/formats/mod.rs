@@ -507,15 +507,18 @@ impl<'a> Prepared<'a> {
         let mut order: Vec<&Ent> = self.entities.iter().collect();
         order.sort_by_key(|e| (std::cmp::Reverse(e.end - e.start), e.start));
         let mut kept: BTreeMap<usize, &Ent> = BTreeMap::new();
+        let mut dropped = Vec::new();
         for e in order {
             let clash = kept.range(..e.end).next_back().filter(|(_, k)| k.end > e.start).map(|(_, k)| *k);
             match clash {
-                Some(k) => summary.dropped.push(self.dropped(e, format!("{format} cannot hold overlaps; it overlaps {} {}", k.id, k.text))),
+                Some(k) => dropped.push(self.dropped(e, format!("{format} cannot hold overlaps; it overlaps {} {}", k.id, k.text))),
                 None => {
                     kept.insert(e.start, e);
                 }
             }
         }
+        dropped.sort_by_key(|d| (d.start, d.end));
+        summary.dropped.extend(dropped);
         kept.into_values().collect()
     }
 
