@@ -25,6 +25,7 @@ pub mod huaxian;
 pub mod label_studio;
 pub mod prodigy;
 pub mod spacy;
+mod spacy_symbols;
 pub mod tokens;
 pub mod w3c;
 mod archive;

@@ -16,7 +16,8 @@
 //! little-endian `uint64` per token (the string hashes of the token text and entity label,
 //! and the IOB code 3 = B, 1 = I, 2 = O); `spaces` one byte per token (is it followed by a
 //! space); `lengths` the tokens per document as `int32`; `strings` every string hashed.
-//! Hashes are spaCy's: MurmurHash64A of the UTF-8 bytes, seed 1.
+//! Ids are spaCy's: a symbol's id for the strings of its symbol table (`ORG` is 383),
+//! else MurmurHash64A of the UTF-8 bytes with seed 1.
 //!
 //! Tokens follow [`super::tokens`], cut at entity boundaries, so every entity is a span
 //! of tokens; a single space after a token is that token's trailing space (as spaCy's own
@@ -27,6 +28,7 @@ use std::io::Write;
 
 use serde_json::{json, Map, Value};
 
+use super::spacy_symbols::SYMBOLS;
 use super::tokens::tokenize;
 use super::{build, ExportOptions, ExportSummary, Format, FormatError, Incoming, OutputFile, Origin, Prepared};
 use crate::export::Export;
@@ -105,6 +107,18 @@ const ORTH: u64 = 65;
 const ENT_IOB: u64 = 77;
 const ENT_TYPE: u64 = 78;
 
+/// The id spaCy's StringStore gives a string: its symbol id for the few hundred symbols
+/// (`ORG`, `DATE`, `X`, `_`...), else its hash.
+pub fn string_id(s: &str) -> u64 {
+    if s.is_empty() {
+        return 0;
+    }
+    match SYMBOLS.binary_search_by(|(k, _)| (*k).cmp(s)) {
+        Ok(i) => SYMBOLS[i].1,
+        Err(_) => hash_string(s),
+    }
+}
+
 /// spaCy's string hash: MurmurHash64A of the UTF-8 bytes with seed 1
 /// (`spacy.strings.hash_string`).
 pub fn hash_string(s: &str) -> u64 {
@@ -155,8 +169,8 @@ pub(crate) fn export_docbin(docs: &[Prepared], base: &str, summary: &mut ExportS
         let doc = spacy_tokens(p, &kept);
         lengths.extend_from_slice(&(doc.len() as i32).to_le_bytes());
         for t in doc {
-            let orth = hash_string(&t.text);
-            let ent_type = t.label.as_deref().map_or(0, hash_string);
+            let orth = string_id(&t.text);
+            let ent_type = t.label.as_deref().map_or(0, string_id);
             for v in [orth, t.iob, ent_type] {
                 tokens_bytes.extend_from_slice(&v.to_le_bytes());
             }
@@ -245,7 +259,16 @@ fn spacy_tokens(p: &Prepared, kept: &[&super::Ent]) -> Vec<SpacyToken> {
 
 #[cfg(test)]
 mod tests {
-    use super::hash_string;
+    use super::{hash_string, string_id, SYMBOLS};
+
+    #[test]
+    fn symbols_are_sorted_and_win_over_hashes() {
+        assert!(SYMBOLS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(string_id("ORG"), 383);
+        assert_eq!(string_id("DATE"), 391);
+        assert_eq!(string_id("_"), 456);
+        assert_eq!(string_id("COMPANY"), hash_string("COMPANY"));
+    }
 
     #[test]
     fn hashes_agree_with_spacy() {
