@@ -15,15 +15,7 @@ use crate::export::Export;
 
 pub(crate) fn export(docs: &[Prepared]) -> Vec<OutputFile> {
     let mut files = Vec::new();
-    let mut used = std::collections::BTreeSet::new();
-    for p in docs {
-        let stem = super::file_stem(&p.export.document.source);
-        let mut name = stem.clone();
-        let mut n = 1;
-        while !used.insert(name.clone()) {
-            n += 1;
-            name = format!("{stem}-{n}");
-        }
+    for (p, name) in docs.iter().zip(super::unique_stems(docs)) {
         let mut ann = String::new();
         let mut notes = 0;
         for (i, e) in p.entities.iter().enumerate() {

@@ -28,19 +28,20 @@ fn native(p: &Prepared, options: &ExportOptions) -> Export {
     }
 }
 
-pub(crate) fn export_json(docs: &[Prepared], options: &ExportOptions, base: &str) -> Result<Vec<OutputFile>, FormatError> {
-    match docs {
-        [one] => {
-            let mut bytes = native(one, options).to_json_pretty().into_bytes();
+/// One pretty JSON file per document (several go to a folder or a ZIP).
+pub(crate) fn export_json(docs: &[Prepared], options: &ExportOptions, base: &str) -> Vec<OutputFile> {
+    let stems = match docs {
+        [_] => vec![base.to_string()],
+        _ => super::unique_stems(docs),
+    };
+    docs.iter()
+        .zip(stems)
+        .map(|(p, stem)| {
+            let mut bytes = native(p, options).to_json_pretty().into_bytes();
             bytes.push(b'\n');
-            Ok(vec![OutputFile { name: format!("{base}.json"), bytes }])
-        }
-        _ => Err(FormatError::new(
-            base,
-            None,
-            format!("Huaxian JSON holds one document and {} were given; use huaxian-jsonl", docs.len()),
-        )),
-    }
+            OutputFile { name: format!("{stem}.json"), bytes }
+        })
+        .collect()
 }
 
 pub(crate) fn export_jsonl(docs: &[Prepared], options: &ExportOptions, base: &str) -> Vec<OutputFile> {

@@ -8,7 +8,7 @@
 //!
 //! | format | export | import | overlaps | offsets |
 //! |---|---|---|---|---|
-//! | [`Format::Huaxian`], [`Format::HuaxianJsonl`] | yes | yes | kept | stated (`offset_unit`) |
+//! | [`Format::Huaxian`] (a file per document), [`Format::HuaxianJsonl`] | yes | yes | kept | stated (`offset_unit`) |
 //! | [`Format::Doccano`] | yes | yes | kept | stated (`offset_unit` key) |
 //! | [`Format::LabelStudio`] | yes (+ labelling config) | yes | kept | stated (`data.offset_unit`) |
 //! | [`Format::SpacyJsonl`] | yes | yes | `entities` drop them, `spans.sc` keeps them | stated (`meta.offset_unit`) |
@@ -45,7 +45,7 @@ pub use archive::zip;
 /// A dataset format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
-    /// The native Huaxian export, one document, pretty JSON.
+    /// The native Huaxian export, pretty JSON, one file per document.
     Huaxian,
     /// The native Huaxian export, one document per line.
     HuaxianJsonl,
@@ -279,7 +279,7 @@ pub fn export(format: Format, docs: &[Export], options: &ExportOptions) -> Resul
         _ => "dataset".to_string(),
     });
     let files = match format {
-        Format::Huaxian => huaxian::export_json(&prepared, options, &base)?,
+        Format::Huaxian => huaxian::export_json(&prepared, options, &base),
         Format::HuaxianJsonl => huaxian::export_jsonl(&prepared, options, &base),
         Format::Doccano => doccano::export(&prepared, options, &base),
         Format::LabelStudio => label_studio::export(&prepared, options, &base),
@@ -562,6 +562,23 @@ pub(crate) fn file_stem(source: &str) -> String {
     let stem = strip_ext(name);
     let stem = if stem.is_empty() { "document" } else { stem };
     stem.chars().map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c }).collect()
+}
+
+/// One file stem per document, from its source, made unique with `-2`, `-3`...
+pub(crate) fn unique_stems(docs: &[Prepared]) -> Vec<String> {
+    let mut used = BTreeSet::new();
+    docs.iter()
+        .map(|p| {
+            let stem = file_stem(&p.export.document.source);
+            let mut name = stem.clone();
+            let mut n = 1;
+            while !used.insert(name.clone()) {
+                n += 1;
+                name = format!("{stem}-{n}");
+            }
+            name
+        })
+        .collect()
 }
 
 fn strip_ext(name: &str) -> &str {

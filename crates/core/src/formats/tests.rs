@@ -307,3 +307,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn one_file_per_document_formats_name_files_uniquely() {
+    let docs = [example(), example(), doc("dir/b.md", "沐曦", &[])];
+    let names = |f: Format| export(f, &docs, &ExportOptions::default()).unwrap().files.into_iter().map(|f| f.name).collect::<Vec<_>>();
+    assert_eq!(names(Format::Huaxian), ["example.json", "example-2.json", "b.json"]);
+    assert_eq!(names(Format::Brat), ["example.txt", "example.ann", "example-2.txt", "example-2.ann", "b.txt", "b.ann"]);
+    assert_eq!(names(Format::Doccano), ["dataset.doccano.jsonl"]);
+    let one = export(Format::Huaxian, &docs[..1], &ExportOptions { name: Some("mine".into()), ..Default::default() }).unwrap();
+    assert_eq!(one.files[0].name, "mine.json");
+}
