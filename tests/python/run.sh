@@ -22,6 +22,11 @@ from importlib.metadata import version
 sys.exit(any(version(p.split("==")[0]) != p.split("==")[1] for p in sys.argv[1:]))
 PYEOF
 then
+  if ! "$PY" -c 'import venv, ensurepip' 2>/dev/null && command -v apt-get >/dev/null; then
+    echo "python checks: installing Debian's python3 and python3-venv" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q && apt-get install -y -q python3 python3-venv
+  fi
   echo "python checks: installing ${PINS[*]} into $VENV" >&2
   "$PY" -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check "${PINS[@]}"
