@@ -1,8 +1,9 @@
 //! brat standoff: `NAME.txt` holds the text, `NAME.ann` one tab-separated line per
-//! annotation, offsets in code points, end exclusive, canonical names as notes:
+//! annotation, offsets in code points, end exclusive, canonical names as notes
+//! (`→` stands for a tab):
 //! ```text
-//! T1	COMPANY 0 4	商汤绝影
-//! #1	AnnotatorNotes T1	canonical: SenseTime Jueying
+//! T1→COMPANY 0 4→商汤绝影
+//! #1→AnnotatorNotes T1→canonical: SenseTime Jueying
 //! ```
 //! Offsets are always code points (brat's own unit); the UTF-16 option does not apply.
 //! Status is not held: an import gives accepted entities. Line breaks and tabs inside an

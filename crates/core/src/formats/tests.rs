@@ -100,7 +100,7 @@ fn iob2_and_docbin_report_what_they_drop() {
         &[(0, 4, "COMPANY", Status::Accepted, None), (0, 2, "ORG", Status::Accepted, None), (5, 10, "COMPANY", Status::Accepted, None)],
     );
     for format in [Format::Iob2, Format::Spacy, Format::SpacyJsonl] {
-        let out = export(format, &[d.clone()], &ExportOptions::default()).unwrap();
+        let out = export(format, std::slice::from_ref(&d), &ExportOptions::default()).unwrap();
         assert_eq!(out.summary.dropped.len(), 1, "{format}");
         let dropped = &out.summary.dropped[0];
         assert_eq!((dropped.start, dropped.end, dropped.label.as_str()), (0, 2, "ORG"));
