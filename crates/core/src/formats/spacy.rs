@@ -28,7 +28,7 @@ use std::io::Write;
 
 use serde_json::{json, Map, Value};
 
-use super::spacy_symbols::SYMBOLS;
+use super::spacy_symbols::symbol_id;
 use super::tokens::tokenize;
 use super::{build, ExportOptions, ExportSummary, Format, FormatError, Incoming, OutputFile, Origin, Prepared};
 use crate::export::Export;
@@ -113,10 +113,7 @@ pub fn string_id(s: &str) -> u64 {
     if s.is_empty() {
         return 0;
     }
-    match SYMBOLS.binary_search_by(|(k, _)| (*k).cmp(s)) {
-        Ok(i) => SYMBOLS[i].1,
-        Err(_) => hash_string(s),
-    }
+    symbol_id(s).unwrap_or_else(|| hash_string(s))
 }
 
 /// spaCy's string hash: MurmurHash64A of the UTF-8 bytes with seed 1
@@ -259,11 +256,14 @@ fn spacy_tokens(p: &Prepared, kept: &[&super::Ent]) -> Vec<SpacyToken> {
 
 #[cfg(test)]
 mod tests {
-    use super::{hash_string, string_id, SYMBOLS};
+    use super::super::spacy_symbols::names;
+    use super::{hash_string, string_id};
 
     #[test]
     fn symbols_are_sorted_and_win_over_hashes() {
-        assert!(SYMBOLS.windows(2).all(|w| w[0].0 < w[1].0));
+        let names: Vec<&str> = names().collect();
+        assert_eq!(names.len(), 456);
+        assert!(names.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(string_id("ORG"), 383);
         assert_eq!(string_id("DATE"), 391);
         assert_eq!(string_id("_"), 456);
