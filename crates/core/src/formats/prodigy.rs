@@ -36,11 +36,13 @@ pub(crate) fn export(docs: &[Prepared], options: &ExportOptions, base: &str) -> 
             .iter()
             .map(|e| {
                 let mut span = json!({"start": p.offset(e.start, unit), "end": p.offset(e.end, unit), "label": e.label, "text": e.text, "status": e.status.as_str()});
-                let first = words.iter().position(|(t, _)| t.start >= e.start && t.end <= e.end);
-                let last = words.iter().rposition(|(t, _)| t.start >= e.start && t.end <= e.end);
-                if let (Some(a), Some(b)) = (first, last) {
-                    span["token_start"] = json!(a);
-                    span["token_end"] = json!(b);
+                // Words are in text order and cut at every entity boundary: the words of
+                // an entity are the run from the first starting at or after its start.
+                let first = words.partition_point(|(t, _)| t.start < e.start);
+                let end = words.partition_point(|(t, _)| t.end <= e.end);
+                if first < end {
+                    span["token_start"] = json!(first);
+                    span["token_end"] = json!(end - 1);
                 }
                 span
             })

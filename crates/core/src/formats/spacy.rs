@@ -227,6 +227,7 @@ fn spacy_tokens(p: &Prepared, kept: &[&super::Ent]) -> Vec<SpacyToken> {
     let chars: Vec<char> = p.text().chars().collect();
     let cuts: BTreeSet<usize> = kept.iter().flat_map(|e| [e.start, e.end]).collect();
     let mut out: Vec<SpacyToken> = Vec::new();
+    let mut next_entity = 0;
     for t in tokenize(p.text(), &cuts) {
         let mut start = t.start;
         // One space after a word is its trailing space, unless an entity starts or ends
@@ -243,7 +244,11 @@ fn spacy_tokens(p: &Prepared, kept: &[&super::Ent]) -> Vec<SpacyToken> {
                 continue;
             }
         }
-        let entity = kept.iter().find(|e| e.start <= start && t.end <= e.end);
+        // `kept` is in text order and does not overlap: walk it along the tokens.
+        while kept.get(next_entity).is_some_and(|e| e.end <= start) {
+            next_entity += 1;
+        }
+        let entity = kept.get(next_entity).filter(|e| e.start <= start && t.end <= e.end);
         let (iob, label) = match entity {
             Some(e) if e.start == start => (3, Some(e.label.clone())),
             Some(e) => (1, Some(e.label.clone())),
