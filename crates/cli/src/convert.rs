@@ -266,3 +266,14 @@ pub fn import(args: ImportArgs) -> ExitCode {
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_line_format_is_a_core_format() {
+        let names: Vec<Format> = FormatArg::value_variants().iter().map(|f| f.core()).collect();
+        assert_eq!(names, Format::ALL);
+    }
+}

@@ -10,52 +10,96 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::tokens::tokenize;
 use super::{build, ExportOptions, FormatError, Incoming, OutputFile, Origin, Prepared};
 use crate::annotate::Status;
 use crate::export::Export;
 
+#[derive(Serialize)]
+struct Task<'a> {
+    text: &'a str,
+    tokens: Vec<Token>,
+    spans: Vec<Span<'a>>,
+    answer: &'static str,
+    meta: Meta<'a>,
+}
+
+#[derive(Serialize)]
+struct Token {
+    text: String,
+    start: usize,
+    end: usize,
+    id: usize,
+    ws: bool,
+}
+
+#[derive(Serialize)]
+struct Span<'a> {
+    start: usize,
+    end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_end: Option<usize>,
+    label: &'a str,
+    text: &'a str,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    source: &'a str,
+    offset_unit: &'static str,
+}
+
+/// Written with typed structs rather than JSON values: a task holds a token object per
+/// character of Chinese text, and values would cost tens of times the text in memory.
 pub(crate) fn export(docs: &[Prepared], options: &ExportOptions, base: &str) -> Vec<OutputFile> {
     let unit = options.offset_unit;
-    let lines = docs.iter().map(|p| {
+    let mut out = Vec::new();
+    for p in docs {
         let cuts: BTreeSet<usize> = p.entities.iter().flat_map(|e| [e.start, e.end]).collect();
         let all = tokenize(p.text(), &cuts);
         let chars: Vec<char> = p.text().chars().collect();
         let words: Vec<_> = all.iter().enumerate().filter(|(_, t)| !t.space).map(|(i, t)| (t, all.get(i + 1).is_some_and(|n| n.space))).collect();
-        let tokens: Vec<Value> = words
+        let tokens: Vec<Token> = words
             .iter()
             .enumerate()
-            .map(|(id, (t, ws))| {
-                json!({"text": chars[t.start..t.end].iter().collect::<String>(), "start": p.offset(t.start, unit), "end": p.offset(t.end, unit), "id": id, "ws": ws})
+            .map(|(id, (t, ws))| Token {
+                text: chars[t.start..t.end].iter().collect(),
+                start: p.offset(t.start, unit),
+                end: p.offset(t.end, unit),
+                id,
+                ws: *ws,
             })
             .collect();
-        let spans: Vec<Value> = p
+        let spans: Vec<Span> = p
             .entities
             .iter()
             .map(|e| {
-                let mut span = json!({"start": p.offset(e.start, unit), "end": p.offset(e.end, unit), "label": e.label, "text": e.text, "status": e.status.as_str()});
                 // Words are in text order and cut at every entity boundary: the words of
                 // an entity are the run from the first starting at or after its start.
                 let first = words.partition_point(|(t, _)| t.start < e.start);
                 let end = words.partition_point(|(t, _)| t.end <= e.end);
-                if first < end {
-                    span["token_start"] = json!(first);
-                    span["token_end"] = json!(end - 1);
+                Span {
+                    start: p.offset(e.start, unit),
+                    end: p.offset(e.end, unit),
+                    token_start: (first < end).then_some(first),
+                    token_end: (first < end).then(|| end - 1),
+                    label: &e.label,
+                    text: e.text,
+                    status: e.status.as_str(),
                 }
-                span
             })
             .collect();
-        json!({
-            "text": p.text(),
-            "tokens": tokens,
-            "spans": spans,
-            "answer": "accept",
-            "meta": {"source": p.export.document.source, "offset_unit": unit.as_str()},
-        })
-    });
-    vec![OutputFile { name: format!("{base}.prodigy.jsonl"), bytes: super::json_lines(lines) }]
+        let task = Task { text: p.text(), tokens, spans, answer: "accept", meta: Meta { source: &p.export.document.source, offset_unit: unit.as_str() } };
+        serde_json::to_writer(&mut out, &task).expect("writing JSON into memory");
+        out.push(b'\n');
+    }
+    vec![OutputFile { name: format!("{base}.prodigy.jsonl"), bytes: out }]
 }
 
 pub(crate) fn import(file: &str, text: &str) -> Result<Vec<Export>, FormatError> {
