@@ -39,6 +39,7 @@ pub(crate) fn import(txt: &InputFile, ann: &InputFile) -> Result<Export, FormatE
     let text = std::str::from_utf8(&txt.bytes).map_err(|_| FormatError::new(&txt.name, None, "not UTF-8 text"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let annotations = std::str::from_utf8(&ann.bytes).map_err(|_| FormatError::new(&ann.name, None, "not UTF-8 text"))?;
+    let annotations = annotations.strip_prefix('\u{feff}').unwrap_or(annotations);
     let file = ann.name.as_str();
     let mut ids: Vec<String> = Vec::new();
     let mut incoming: Vec<Incoming> = Vec::new();

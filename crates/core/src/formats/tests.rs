@@ -136,6 +136,14 @@ fn malformed_files_are_refused_with_file_line_and_reason() {
     assert_eq!((err.file.as_str(), err.line), ("a.ann", Some(2)));
     let err = import(&[ann], None).unwrap_err();
     assert!(err.reason.contains("a.txt is missing"), "{err}");
+    // A byte order mark and Windows line ends are not errors.
+    let ann = InputFile::new("b.ann", "\u{feff}T1\tORG 0 2\tab\r\n#1\tAnnotatorNotes T1\tcanonical: AB\r\n");
+    let back = import(&[InputFile::new("b.txt", "abc"), ann], None).unwrap();
+    assert_eq!(back[0].entities[0].canonical.as_deref(), Some("AB"));
+    let back = import(&[InputFile::new("c.conll", "\u{feff}商 B-ORG\r\n汤 I-ORG\r\n\r\n好 O\r\n")], None).unwrap();
+    assert_eq!((back[0].document.text.as_str(), back[0].entities.len()), ("商汤\n好", 1));
+    let err = import(&[InputFile::new("a.ann", "T1\tORG 0 2\tab\n")], None).unwrap_err();
+    assert!(err.reason.contains("a.txt is missing"), "{err}");
 }
 
 #[test]
