@@ -12,6 +12,8 @@ use huaxian_core::export::Export;
 use huaxian_core::labels::default_labels;
 use huaxian_core::recognize::{lexicon::Lexicon, recognize};
 
+mod convert;
+
 #[derive(Parser)]
 #[command(name = "huaxian", version, about = "Huaxian (划线): find and export named entities in articles")]
 struct Cli {
@@ -34,6 +36,10 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Export articles or Huaxian exports to a dataset format (doccano, Label Studio, spaCy, brat, IOB2...).
+    Export(convert::ExportArgs),
+    /// Import dataset files and print them as Huaxian JSON lines, ready to continue.
+    Import(convert::ImportArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,6 +52,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Annotate { files, format, verbose } => annotate(&files, format, verbose),
+        Command::Export(args) => convert::export(args),
+        Command::Import(args) => convert::import(args),
     }
 }
 
