@@ -13,7 +13,9 @@ use yew::prelude::*;
 use crate::browser::{files, offsets, storage};
 use crate::components::document_view::{block_of, DocumentView};
 use crate::components::side_panel::SidePanel;
+use crate::components::export_panel::{ExportPanel, ExportRequest};
 use crate::components::toolbar::Toolbar;
+use huaxian_core::formats;
 use crate::state::{Action, Dirty, DocEntry, DocStatus, Workspace};
 
 /// The sample article the project wrote, built into the app so it works offline.
@@ -60,36 +62,72 @@ fn open_files(list: web_sys::FileList, dispatch: UseReducerDispatcher<Workspace>
     });
 }
 
-/// Reads Huaxian exports (one JSON object, or JSON lines) and restores their documents.
-/// A malformed file changes nothing and says which line is wrong.
+/// Reads annotated files (Huaxian JSON or JSON lines, doccano, Label Studio, spaCy JSON
+/// lines, Prodigy, brat `.txt` + `.ann`, IOB2) and adds their documents to continue. A
+/// malformed file changes nothing and names the file, the line and the reason.
 fn import_files(list: web_sys::FileList, dispatch: UseReducerDispatcher<Workspace>) {
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     spawn_local(async move {
-        let mut docs = Vec::new();
+        let mut inputs = Vec::new();
         for file in files {
-            let name = file.name();
-            let text = match files::read_bytes(&file).await {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            match files::read_bytes(&file).await {
+                Ok(bytes) => inputs.push(formats::InputFile::new(file.name(), bytes)),
                 Err(e) => return dispatch.dispatch(Action::Fail(e)),
-            };
-            let trimmed = text.trim_start();
-            let parsed: Result<Vec<DocEntry>, String> = if name.ends_with(".jsonl") || !trimmed.starts_with("{\n") && trimmed.lines().count() > 1 {
-                trimmed
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, l)| !l.trim().is_empty())
-                    .map(|(i, line)| DocEntry::import(line, &format!("{name} line {}", i + 1)))
-                    .collect()
-            } else {
-                DocEntry::import(trimmed, &name).map(|d| vec![d])
-            };
-            match parsed {
-                Ok(mut entries) => docs.append(&mut entries),
-                Err(e) => return dispatch.dispatch(Action::Fail(format!("nothing was imported: {e}"))),
             }
         }
-        dispatch.dispatch(Action::Restore { docs, current: 0 });
+        let result = formats::import(&inputs, None).map_err(|e| e.to_string()).and_then(|exports| {
+            exports.into_iter().map(|x| { let name = x.document.source.clone(); DocEntry::from_export(x, &name) }).collect::<Result<Vec<_>, _>>()
+        });
+        match result {
+            Ok(docs) => dispatch.dispatch(Action::Restore { docs, current: 0 }),
+            Err(e) => dispatch.dispatch(Action::Fail(format!("nothing was imported: {e}"))),
+        }
     });
+}
+
+/// Runs an export request over the current document or all of them; returns what to
+/// tell the person.
+fn run_export(ws: &crate::state::Inner, request: &ExportRequest) -> Result<String, String> {
+    let exports: Vec<huaxian_core::export::Export> = if request.all_documents {
+        ws.docs.iter().map(|d| d.export()).collect()
+    } else {
+        ws.current().map(|d| d.export()).into_iter().collect()
+    };
+    let mut options = formats::ExportOptions {
+        include_suggestions: request.include_suggestions,
+        offset_unit: if request.utf16 { formats::OffsetUnit::Utf16 } else { formats::OffsetUnit::CodePoint },
+        ..Default::default()
+    };
+    for pair in request.label_map.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (from, to) = pair.split_once('=').ok_or_else(|| format!("label map: {pair:?} is not FROM=TO"))?;
+        options.label_map.insert(from.trim().to_string(), to.trim().to_string());
+    }
+    let output = formats::export(request.format, &exports, &options).map_err(|e| e.to_string())?;
+    let result = match output.files.as_slice() {
+        [one] => files::download_bytes(&one.name, "application/octet-stream", &one.bytes),
+        many => {
+            let name = options.name.clone().unwrap_or_else(|| if exports.len() == 1 {
+                exports[0].document.source.rsplit_once('.').map_or(exports[0].document.source.clone(), |(s, _)| s.to_string())
+            } else {
+                "dataset".into()
+            });
+            files::download_bytes(&format!("{name}.{}.zip", request.format.name()), "application/zip", &formats::zip(many))
+        }
+    };
+    result.map_err(|e| format!("the export could not be saved: {e}"))?;
+    let s = &output.summary;
+    let mut text = format!("Wrote {} entities from {} document(s) as {}.", s.entities, s.documents, request.format.description());
+    if s.suggestions_left_out > 0 {
+        text.push_str(&format!(" {} unreviewed suggestions were left out.", s.suggestions_left_out));
+    }
+    if !s.dropped.is_empty() {
+        let shown: Vec<String> = s.dropped.iter().take(5).map(|d| d.to_string()).collect();
+        text.push_str(&format!(" This format cannot hold {} entities, dropped: {}{}", s.dropped.len(), shown.join("; "), if s.dropped.len() > 5 { "; …" } else { "" }));
+    }
+    for note in &s.notes {
+        text.push_str(&format!(" {note}"));
+    }
+    Ok(text)
 }
 
 /// Keeps IndexedDB in step: writes what the last action changed.
@@ -216,6 +254,7 @@ pub fn app() -> Html {
     let help = use_state(|| false);
     let confirm_clear = use_state(|| false);
     let reveal = use_state(|| None::<usize>);
+    let export_summary = use_state(|| None::<String>);
 
     let ws = state.get();
     let current = ws.current();
@@ -263,6 +302,16 @@ pub fn app() -> Html {
             let lines: Vec<String> = state.get().docs.iter().map(|d| d.export().to_json_line()).collect();
             if let Err(e) = files::download("workspace.huaxian.jsonl", "application/jsonl", &(lines.join("\n") + "\n")) {
                 dispatch.dispatch(Action::Fail(format!("the export could not be saved: {e}")));
+            }
+        })
+    };
+    let on_export_as = {
+        let (state, dispatch, export_summary) = (state.clone(), dispatch.clone(), export_summary.clone());
+        Callback::from(move |request: ExportRequest| {
+            let result = run_export(&state.get(), &request);
+            match result {
+                Ok(summary) => export_summary.set(Some(summary)),
+                Err(e) => dispatch.dispatch(Action::Fail(e)),
             }
         })
     };
@@ -549,6 +598,7 @@ pub fn app() -> Html {
             <div class="workspace">
                 <main class="reader" onmouseup={on_mouseup}>
                     if let (Some(doc), Some(entry)) = (&doc, current) {
+                        <ExportPanel on_export={on_export_as} summary={(*export_summary).clone()} enabled=true />
                         <div class="doc-status-bar">
                             { format!("Status: {}", entry.status.as_str()) }
                             if entry.status != DocStatus::Done {

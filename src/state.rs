@@ -70,10 +70,16 @@ impl DocEntry {
     /// stored bytes are the export itself, so a reload rebuilds it the same way.
     pub fn import(json: &str, file: &str) -> Result<DocEntry, String> {
         let export: Export = serde_json::from_str(json).map_err(|e| format!("{file}: not a Huaxian export: {e}"))?;
+        DocEntry::from_export(export, file)
+    }
+
+    /// A document from any imported format, once the core has read it into an export.
+    pub fn from_export(export: Export, file: &str) -> Result<DocEntry, String> {
         let (doc, entities) = export.to_document().map_err(|e| format!("{file}: {e}"))?;
         let annotations = Annotations::new(entities, export.labels.clone(), doc.text.len());
         let status = if annotations.unreviewed() < annotations.entities().len() { DocStatus::InProgress } else { DocStatus::New };
-        Ok(DocEntry { doc: Rc::new(doc), bytes: Rc::new(json.as_bytes().to_vec()), annotations, status, imported: true })
+        let bytes = export.to_json_line().into_bytes();
+        Ok(DocEntry { doc: Rc::new(doc), bytes: Rc::new(bytes), annotations, status, imported: true })
     }
 
     /// The name its bytes are stored under: imported exports are marked so that a reload

@@ -16,10 +16,15 @@ pub async fn read_bytes(file: &File) -> Result<Vec<u8>, String> {
 
 /// Offers `contents` as a download named `file_name`.
 pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), String> {
-    let parts = Array::of1(&JsValue::from_str(contents));
+    download_bytes(file_name, mime, contents.as_bytes())
+}
+
+/// Offers `bytes` as a download named `file_name`.
+pub fn download_bytes(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let parts = Array::of1(&Uint8Array::from(bytes));
     let options = BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| describe(&e))?;
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|e| describe(&e))?;
     let url = Url::create_object_url_with_blob(&blob).map_err(|e| describe(&e))?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let anchor: HtmlAnchorElement =

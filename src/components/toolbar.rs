@@ -92,7 +92,7 @@ pub fn toolbar(props: &Props) -> Html {
             <button type="button" id="export-button" onclick={export} disabled={!props.can_export}>{ "Export JSON" }</button>
             <button type="button" id="export-all-button" onclick={export_all} disabled={!props.can_export}>{ "Export all (JSONL)" }</button>
             <label class="button" for="import-input">{ "Import JSON…" }</label>
-            <input id="import-input" class="visually-hidden" type="file" multiple=true accept=".json,.jsonl,application/json"
+            <input id="import-input" class="visually-hidden" type="file" multiple=true accept=".json,.jsonl,.ann,.txt,.conll,.iob,.iob2,.bio,application/json"
                 onchange={on_import_change} />
             <button type="button" id="clear-button" onclick={clear} disabled={!props.can_export}>{ "Clear workspace…" }</button>
             <details class="paste">

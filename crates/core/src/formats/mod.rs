@@ -327,7 +327,7 @@ pub fn import(files: &[InputFile], format: Option<Format>) -> Result<Vec<Export>
                     continue;
                 }
                 detect(&file.name, &file.bytes)
-                    .ok_or_else(|| FormatError::new(&file.name, None, "cannot tell its format; name it with --format"))?
+                    .ok_or_else(|| FormatError::new(&file.name, None, "cannot tell its format: expected Huaxian JSON or JSON lines, doccano, Label Studio, spaCy or Prodigy JSON lines, brat .txt + .ann, or IOB2 (the command line takes --format to name it)"))?
             }
         };
         if fmt == Format::Brat {

@@ -1,0 +1,99 @@
+// Dataset export and import from the page: the format menu, its options, the summary of
+// what a format dropped, ZIPs for many files, and imports that continue the work.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serveDist, launch, openApp, sliceCodePoints, fixtures, tempFile } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function openEmoji(page) {
+  await page.setInputFiles('#file-input', path.join(fixtures, 'emoji-article.html'));
+  await page.waitForSelector('mark[data-label="COMPANY"]');
+  await page.click('.export-panel summary');
+}
+
+async function download(page) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click('#export-download')]);
+  return { name: d.suggestedFilename(), bytes: fs.readFileSync(await d.path()) };
+}
+
+/** UTF-16 slice, as JavaScript consumers read offsets. */
+const slice16 = (text, start, end) => text.slice(start, end);
+
+test('doccano export with suggestions, a label map and UTF-16 offsets, stated in the file', async () => {
+  const { page, context } = await openApp(browser, server.origin);
+  await openEmoji(page);
+  await page.selectOption('#export-format', 'doccano');
+  await page.check('#export-suggestions');
+  await page.check('#export-utf16');
+  await page.fill('#export-label-map', 'COMPANY=ORG');
+  await page.press('#export-label-map', 'Tab');
+  const { name, bytes } = await download(page);
+  assert.equal(name, 'emoji-article.doccano.jsonl');
+  const rows = bytes.toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(rows.length, 1);
+  const row = rows[0];
+  assert.equal(row.offset_unit, 'utf16');
+  assert.ok(row.label.length >= 8);
+  for (const [s, e, label] of row.label) {
+    assert.equal(label, 'ORG');
+    assert.ok(['商汤绝影', 'Tesla', '沐曦', 'MetaX', 'Unity中国', '宁德时代', '百度', 'Nvidia'].includes(slice16(row.text, s, e)));
+  }
+  assert.match(await page.textContent('.export-summary'), /Wrote \d+ entities from 1 document/);
+  await context.close();
+});
+
+test('IOB2 says what it dropped; brat of two documents downloads as one ZIP', async () => {
+  const { page, context } = await openApp(browser, server.origin);
+  await openEmoji(page);
+  // An overlap IOB2 cannot hold: ORG over 商汤绝影与Tesla around two companies.
+  await page.click('.accept-all[data-label="COMPANY"]');
+  await page.evaluate(() => {
+    const runs = [...document.querySelectorAll('article.document mark[data-label="COMPANY"]')];
+    const text = (m) => document.createTreeWalker(m, NodeFilter.SHOW_TEXT).nextNode();
+    const a = text(runs.find((m) => m.textContent === '商汤绝影'));
+    const b = text(runs.find((m) => m.textContent === 'Tesla'));
+    getSelection().setBaseAndExtent(a, 0, b, 5);
+  });
+  await page.dispatchEvent('main.reader', 'mouseup');
+  await page.click('.label-menu button[data-label="ORG"]');
+  await page.waitForSelector('mark[data-label="ORG"]');
+  await page.selectOption('#export-format', 'iob2');
+  const iob = await download(page);
+  assert.match(iob.bytes.toString('utf8'), /^商 B-ORG$/m);
+  assert.match(await page.textContent('.export-summary'), /cannot hold 2 entities/);
+
+  const second = tempFile('second.txt', '比亚迪与宁德时代签约。');
+  await page.setInputFiles('#file-input', second);
+  await page.waitForFunction(() => document.querySelector('.doc-source')?.textContent === 'second.txt');
+  await page.selectOption('#export-format', 'brat');
+  await page.check('#export-all-docs');
+  await page.check('#export-suggestions');
+  const zip = await download(page);
+  assert.equal(zip.name, 'dataset.brat.zip');
+  assert.equal(zip.bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  const listing = zip.bytes.toString('latin1');
+  for (const f of ['emoji-article.txt', 'emoji-article.ann', 'second.txt', 'second.ann']) assert.ok(listing.includes(f), f);
+  await context.close();
+});
+
+test('a doccano file imports into a document ready to continue; a malformed one is refused with its line', async () => {
+  const { page, context } = await openApp(browser, server.origin);
+  const text = '🚀据悉，𠮷商汤绝影与Tesla合作。';
+  const line = JSON.stringify({ text, label: [[5, 9, 'COMPANY'], [10, 15, 'COMPANY']] });
+  await page.setInputFiles('#import-input', tempFile('batch.jsonl', line + '\n'));
+  await page.waitForSelector('mark[data-label="COMPANY"]');
+  const marks = await page.$$eval('mark[data-label]', (ms) => ms.map((m) => [m.textContent, Number(m.dataset.start)]));
+  assert.deepEqual(marks, [['商汤绝影', 5], ['Tesla', 10]]);
+  for (const [t, s] of marks) assert.equal(sliceCodePoints(text, s, s + Array.from(t).length), t);
+  await page.setInputFiles('#import-input', tempFile('bad.jsonl', line + '\n{"text": 3}\n'));
+  const alert = await page.waitForSelector('[role="alert"]');
+  assert.match(await alert.textContent(), /nothing was imported: bad\.jsonl:2: text must be a string/);
+  assert.equal(await page.$$eval('.doc-item', (d) => d.length), 0, 'still one document, no list');
+  await context.close();
+});
