@@ -171,14 +171,20 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
             match &state2.dirty {
                 Dirty::Nothing => {}
                 Dirty::Annotations(id) => {
-                    if let Some(entry) = ws.docs.iter().find(|d| &d.doc.id == id) {
-                        let (id, json) = (id.clone(), entry.stored_json());
-                        spawn_local(async move {
-                            if let Err(e) = storage::save_annotations(&handle, &id, &json).await {
-                                dispatch.dispatch(Action::StorageFailed(e));
-                            }
-                        });
-                    }
+                    // Serialize after the browser has painted the edit, so the person sees
+                    // it at once; the write itself is still made for every edit.
+                    let (id, state3) = (id.clone(), state2.clone());
+                    let later = wasm_bindgen::closure::Closure::once_into_js(move || {
+                        let json = state3.get().docs.iter().find(|d| d.doc.id == id).map(|d| d.stored_json());
+                        if let Some(json) = json {
+                            spawn_local(async move {
+                                if let Err(e) = storage::save_annotations(&handle, &id, &json).await {
+                                    dispatch.dispatch(Action::StorageFailed(e));
+                                }
+                            });
+                        }
+                    });
+                    after_paint(later);
                 }
                 Dirty::Documents => {
                     let ids: Vec<String> = ws.docs.iter().map(|d| d.doc.id.clone()).collect();
@@ -209,6 +215,16 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
         });
     }
     db
+}
+
+/// Runs `f` once the browser has painted the current frame (two animation frames on).
+fn after_paint(f: wasm_bindgen::JsValue) {
+    let Some(window) = web_sys::window() else { return };
+    let w = window.clone();
+    let next = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = w.request_animation_frame(f.unchecked_ref());
+    });
+    let _ = window.request_animation_frame(next.unchecked_ref());
 }
 
 fn document() -> Option<web_sys::Document> {
@@ -258,8 +274,8 @@ pub fn app() -> Html {
 
     let ws = state.get();
     let current = ws.current();
-    let labels = Rc::new(current.map_or_else(huaxian_core::labels::default_labels, |d| d.annotations.labels().to_vec()));
-    let entities = Rc::new(current.map_or_else(Vec::new, |d| d.annotations.entities().to_vec()));
+    let labels = current.map_or_else(|| Rc::new(huaxian_core::labels::default_labels()), |d| d.labels_view.clone());
+    let entities = current.map_or_else(Rc::default, |d| d.entities_view.clone());
     let doc = current.map(|d| d.doc.clone());
 
     let edit = {

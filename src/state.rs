@@ -55,15 +55,41 @@ pub struct DocEntry {
     pub status: DocStatus,
     /// True when `bytes` are a Huaxian export rather than the article itself.
     pub imported: bool,
+    /// Snapshots of the entities and labels for rendering, replaced after each change:
+    /// a focus or hover then re-renders nothing, and an edit clones the list once.
+    pub entities_view: Rc<Vec<huaxian_core::Entity>>,
+    pub labels_view: Rc<Vec<LabelDef>>,
 }
 
 impl DocEntry {
+    fn new(doc: Document, bytes: Vec<u8>, annotations: Annotations, status: DocStatus, imported: bool) -> DocEntry {
+        let mut entry = DocEntry {
+            doc: Rc::new(doc),
+            bytes: Rc::new(bytes),
+            annotations,
+            status,
+            imported,
+            entities_view: Rc::default(),
+            labels_view: Rc::default(),
+        };
+        entry.refresh_views();
+        entry
+    }
+
+    /// Call after the annotations changed.
+    pub fn refresh_views(&mut self) {
+        self.entities_view = Rc::new(self.annotations.entities().to_vec());
+        if self.labels_view.as_slice() != self.annotations.labels() {
+            self.labels_view = Rc::new(self.annotations.labels().to_vec());
+        }
+    }
+
     /// Ingests and recognizes; the label set is the workspace's current one.
     pub fn open(name: &str, bytes: Vec<u8>, labels: Vec<LabelDef>) -> Result<DocEntry, String> {
         let doc = huaxian_core::ingest(&bytes, name).map_err(|e| format!("{name}: {e}"))?;
         let entities = recognize(&doc, lexicon());
         let annotations = Annotations::new(entities, labels, doc.text.len());
-        Ok(DocEntry { doc: Rc::new(doc), bytes: Rc::new(bytes), annotations, status: DocStatus::New, imported: false })
+        Ok(DocEntry::new(doc, bytes, annotations, DocStatus::New, false))
     }
 
     /// A document from a Huaxian export (one JSON object), to continue its work. Its
@@ -79,7 +105,7 @@ impl DocEntry {
         let annotations = Annotations::new(entities, export.labels.clone(), doc.text.len());
         let status = if annotations.unreviewed() < annotations.entities().len() { DocStatus::InProgress } else { DocStatus::New };
         let bytes = export.to_json_line().into_bytes();
-        Ok(DocEntry { doc: Rc::new(doc), bytes: Rc::new(bytes), annotations, status, imported: true })
+        Ok(DocEntry::new(doc, bytes, annotations, status, true))
     }
 
     /// The name its bytes are stored under: imported exports are marked so that a reload
@@ -117,6 +143,7 @@ impl DocEntry {
             let stored: Stored = serde_json::from_str(json).map_err(|e| format!("{name}: stored annotations unreadable: {e}"))?;
             entry.annotations = stored.annotations;
             entry.status = stored.status;
+            entry.refresh_views();
         }
         Ok(entry)
     }
@@ -281,6 +308,7 @@ impl Reducible for Workspace {
                     if let Some(entry) = ws.current_mut() {
                         match entry.annotations.apply(edit) {
                             Ok(created) => {
+                                entry.refresh_views();
                                 if entry.status == DocStatus::New {
                                     entry.status = DocStatus::InProgress;
                                 }
@@ -299,6 +327,7 @@ impl Reducible for Workspace {
                     if let Some(entry) = ws.current_mut() {
                         let changed = if undo { entry.annotations.undo() } else { entry.annotations.redo() };
                         if changed {
+                            entry.refresh_views();
                             dirty = Dirty::Annotations(entry.doc.id.clone());
                         }
                     }

@@ -113,24 +113,35 @@ pub fn document_view(props: &Props) -> Html {
         matches!(b.kind, BlockKind::Heading(_)) && Some(doc.slice(&b.range)) == doc.title.as_deref()
     });
 
-    // Hand each block the entities that touch it (one pass over both sorted lists).
+    // Hand each block the index range of the entities that start in it (the list is
+    // sorted by start, so that range is contiguous), plus clones of the rare entities that
+    // began in an earlier block and run into it. No entity is cloned for the common case.
     let count = (*shown).min(doc.blocks.len());
-    let mut per_block: Vec<Vec<Entity>> = vec![Vec::new(); count];
-    for entity in props.entities.iter() {
-        let first = block_of(doc, entity.range.start);
-        for (i, block) in doc.blocks.iter().enumerate().skip(first).take_while(|(i, _)| *i < count) {
-            if block.range.start >= entity.range.end {
-                break;
+    let entities = &props.entities;
+    let mut blocks = Vec::with_capacity(count);
+    let mut first = 0;
+    let mut carried: Vec<Entity> = Vec::new();
+    for (index, block) in doc.blocks.iter().enumerate().take(count) {
+        carried.retain(|e| e.range.end > block.range.start);
+        // Entities whose block was skipped (none are, but be safe) start before this one.
+        while first < entities.len() && entities[first].range.start < block.range.start {
+            if entities[first].range.end > block.range.start {
+                carried.push(entities[first].clone());
             }
-            per_block[i].push(entity.clone());
+            first += 1;
         }
+        let mut last = first;
+        while last < entities.len() && entities[last].range.start < block.range.end {
+            last += 1;
+        }
+        blocks.push(html! {
+            <BlockView key={index} doc={doc.clone()} {index} entities={entities.clone()} range={first..last}
+                carried={carried.clone()} labels={props.labels.clone()} on_focus={props.on_focus.clone()} />
+        });
+        // Entities of this block that run past its end are carried into the next ones.
+        carried.extend(entities[first..last].iter().filter(|e| e.range.end > block.range.end).cloned());
+        first = last;
     }
-    let blocks = per_block.into_iter().enumerate().map(|(index, entities)| {
-        html! {
-            <BlockView key={index} doc={doc.clone()} {index} {entities}
-                labels={props.labels.clone()} on_focus={props.on_focus.clone()} />
-        }
-    });
     html! {
         <article class="document" aria-label="article text" lang="zh">
             if !title_in_text {
@@ -138,7 +149,7 @@ pub fn document_view(props: &Props) -> Html {
                     <h1 class="doc-title">{ title }</h1>
                 }
             }
-            { for blocks }
+            { for blocks.into_iter() }
             if *shown < doc.blocks.len() {
                 <p class="more" ref={sentinel} aria-live="polite">
                     { format!("Showing {} of {} paragraphs; scroll for more.", *shown, doc.blocks.len()) }
@@ -152,16 +163,21 @@ pub fn document_view(props: &Props) -> Html {
 struct BlockProps {
     doc: Rc<Document>,
     index: usize,
-    entities: Vec<Entity>,
+    /// All entities; this block's are `range`, plus `carried` from earlier blocks.
+    entities: Rc<Vec<Entity>>,
+    range: std::ops::Range<usize>,
+    carried: Vec<Entity>,
     labels: Rc<Vec<LabelDef>>,
     on_focus: Callback<String>,
 }
 
 impl PartialEq for BlockProps {
+    /// Equal when this block's own entities are equal: an edit elsewhere leaves it be.
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.doc, &other.doc)
             && self.index == other.index
-            && self.entities == other.entities
+            && self.entities[self.range.clone()] == other.entities[other.range.clone()]
+            && self.carried == other.carried
             && (Rc::ptr_eq(&self.labels, &other.labels) || self.labels == other.labels)
             && self.on_focus == other.on_focus
     }
@@ -171,7 +187,8 @@ impl PartialEq for BlockProps {
 fn block_view(props: &BlockProps) -> Html {
     let doc = &props.doc;
     let block = &doc.blocks[props.index];
-    let refs: Vec<&Entity> = props.entities.iter().collect();
+    let mut refs: Vec<&Entity> = props.carried.iter().chain(&props.entities[props.range.clone()]).collect();
+    refs.sort_by(|a, b| (a.range.start, std::cmp::Reverse(a.range.end)).cmp(&(b.range.start, std::cmp::Reverse(b.range.end))));
     let children = build(doc, block.range.start, block.range.end, &refs, &props.labels, &props.on_focus);
     let chars = doc.to_chars(&block.range);
     let (start, end) = (chars.start.to_string(), chars.end.to_string());
