@@ -7,6 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod eval;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use huaxian_core::export::Export;
 use huaxian_core::labels::default_labels;
@@ -34,6 +36,8 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Score recognition against a gold file: exact-span precision, recall and F1 per label.
+    Eval(eval::EvalArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Annotate { files, format, verbose } => annotate(&files, format, verbose),
+        Command::Eval(args) => eval::eval(&args),
     }
 }
 
