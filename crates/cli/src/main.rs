@@ -12,7 +12,7 @@ mod eval;
 use clap::{Parser, Subcommand, ValueEnum};
 use huaxian_core::export::Export;
 use huaxian_core::labels::default_labels;
-use huaxian_core::recognize::{lexicon::Lexicon, recognize};
+use huaxian_core::recognize::Recognizer;
 
 #[derive(Parser)]
 #[command(name = "huaxian", version, about = "Huaxian (划线): find and export named entities in articles")]
@@ -55,14 +55,14 @@ fn main() -> ExitCode {
 }
 
 fn annotate(files: &[PathBuf], format: Format, verbose: bool) -> ExitCode {
-    let lexicon = Lexicon::builtin();
+    let recognizer = Recognizer::builtin();
     let labels = default_labels();
     let pretty = format == Format::Json && files.len() == 1;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = false;
     for path in files {
-        match annotate_one(path, &lexicon, &labels, verbose) {
+        match annotate_one(path, &recognizer, &labels, verbose) {
             Ok(export) => {
                 let text = if pretty { export.to_json_pretty() } else { export.to_json_line() };
                 if writeln!(out, "{text}").is_err() {
@@ -81,7 +81,7 @@ fn annotate(files: &[PathBuf], format: Format, verbose: bool) -> ExitCode {
 
 fn annotate_one(
     path: &Path,
-    lexicon: &Lexicon,
+    recognizer: &Recognizer,
     labels: &[huaxian_core::LabelDef],
     verbose: bool,
 ) -> Result<Export, String> {
@@ -94,7 +94,7 @@ fn annotate_one(
             eprintln!("huaxian: {}: {}", path.display(), d.message);
         }
     }
-    let entities = recognize(&doc, lexicon);
+    let entities = recognizer.recognize(&doc);
     Ok(Export::new(&doc, labels, &entities))
 }
 

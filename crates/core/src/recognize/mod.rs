@@ -46,6 +46,8 @@ struct Candidate {
     source: EntitySource,
     /// Order among equally long candidates (lower wins).
     rank: u8,
+    /// The model's confidence, for model spans.
+    confidence: Option<f32>,
     canonical: Option<String>,
     evidence: String,
 }
@@ -61,7 +63,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { min_model_confidence: 0.0, propagate: true }
+        Config { min_model_confidence: 0.5, propagate: true }
     }
 }
 
@@ -132,6 +134,7 @@ impl Recognizer {
                 label: m.entry.label.clone(),
                 source: EntitySource::Lexicon,
                 rank: 1,
+                confidence: None,
                 canonical: Some(m.entry.canonical.clone()),
                 evidence: if m.alias == m.entry.canonical {
                     format!("lexicon entry {}", m.entry.canonical)
@@ -142,7 +145,7 @@ impl Recognizer {
             .collect();
         for m in rules::find(text, &self.lexicon) {
             let rank = if matches!(m.label, "MONEY" | "PERCENT" | "DATE") { 0 } else { 2 };
-            out.push(Candidate { range: m.range, label: m.label.to_string(), source: EntitySource::Rule, rank, canonical: None, evidence: format!("rule: {}", m.rule) });
+            out.push(Candidate { range: m.range, label: m.label.to_string(), source: EntitySource::Rule, rank, confidence: None, canonical: None, evidence: format!("rule: {}", m.rule) });
         }
         out
     }
@@ -159,7 +162,8 @@ impl Recognizer {
             for span in tagger.tag(&chars, &hints) {
                 let confidence = span.confidence;
                 let label = tagger::LABELS[span.label];
-                if span.chars.len() < 2 || confidence < self.config.min_model_confidence {
+                let surface: String = chars[span.chars.clone()].iter().collect();
+                if span.chars.len() < 2 || confidence < self.config.min_model_confidence || NOT_NAMES.contains(&surface.as_str()) {
                     continue;
                 }
                 // A bracketed code after a name (交通银行（601328.sh）) is not part of it.
@@ -175,6 +179,7 @@ impl Recognizer {
                     label: label.to_string(),
                     source: EntitySource::Model,
                     rank: 3,
+                    confidence: Some(confidence),
                     canonical: None,
                     evidence: format!("model: {label}, confidence {confidence:.2}"),
                 });
@@ -275,6 +280,16 @@ fn finish(taken: std::collections::BTreeMap<usize, Candidate>) -> Vec<Entity> {
         .collect()
 }
 
+/// A model find below this confidence is not looked for elsewhere in the document.
+const PROPAGATE_MODEL_CONFIDENCE: f32 = 0.9;
+
+/// Common words that are never a name on their own, whatever the model says: 机器人 is
+/// robots (and, linked to a stock code, also a listed company's short name).
+const NOT_NAMES: &[&str] = &[
+    "机器人", "交通", "汽车", "科技", "银行", "公司", "集团", "政府", "企业", "平台", "中心", "市场", "基金", "证券", "保险",
+    "芯片", "软件", "互联网", "人工智能", "智能", "新能源", "电池", "半导体", "产业", "行业", "国家", "城市", "地方",
+];
+
 /// Industry words that may end a Chinese company's short form (青禾数据科技 → 青禾数据).
 const INDUSTRY: &[&str] = &[
     "科技", "技术", "信息", "网络", "电子", "智能", "软件", "数据", "通信", "传媒", "文化", "实业", "控股", "投资", "能源",
@@ -336,7 +351,10 @@ fn propagate(text: &str, taken: &std::collections::BTreeMap<usize, Candidate>, l
     let mut forms: Vec<(String, usize, bool)> = Vec::new();
     for (k, c) in origins.iter().enumerate() {
         let surface = &text[c.range.clone()];
-        if surface.chars().count() >= 2 && c.source != EntitySource::Lexicon && !forms.iter().any(|f| f.0 == surface) {
+        // Repeats of a model find only when the model was sure: one wrong guess must not
+        // spread through the document.
+        let sure = c.confidence.is_none_or(|p| p >= PROPAGATE_MODEL_CONFIDENCE);
+        if surface.chars().count() >= 2 && c.source != EntitySource::Lexicon && sure && !forms.iter().any(|f| f.0 == surface) {
             forms.push((surface.to_string(), k, false));
         }
         if c.label == "COMPANY" {
@@ -372,6 +390,7 @@ fn propagate(text: &str, taken: &std::collections::BTreeMap<usize, Candidate>, l
             label: origin.label.clone(),
             source: origin.source,
             rank: 4,
+            confidence: origin.confidence,
             canonical: origin.canonical.clone().or_else(|| Some(full.to_string())),
             evidence,
         });
@@ -420,15 +439,15 @@ mod tests {
 
     #[test]
     fn merge_is_longest_first_and_model_never_cuts_knowledge() {
-        let a = Candidate { range: 0..6, label: "COMPANY".into(), source: EntitySource::Lexicon, rank: 1, canonical: None, evidence: String::new() };
-        let b = Candidate { range: 3..9, label: "COMPANY".into(), source: EntitySource::Model, rank: 3, canonical: None, evidence: String::new() };
-        let c = Candidate { range: 0..12, label: "LOC".into(), source: EntitySource::Model, rank: 3, canonical: None, evidence: String::new() };
+        let a = Candidate { range: 0..6, label: "COMPANY".into(), source: EntitySource::Lexicon, rank: 1, confidence: None, canonical: None, evidence: String::new() };
+        let b = Candidate { range: 3..9, label: "COMPANY".into(), source: EntitySource::Model, rank: 3, confidence: None, canonical: None, evidence: String::new() };
+        let c = Candidate { range: 0..12, label: "LOC".into(), source: EntitySource::Model, rank: 3, confidence: None, canonical: None, evidence: String::new() };
         assert!(crosses(&b.range, &a.range));
         assert!(!crosses(&c.range, &a.range));
         let taken = take_longest(vec![a.clone(), c.clone()], &Default::default());
         assert_eq!(taken.values().map(|c| c.range.clone()).collect::<Vec<_>>(), vec![0..12]);
         // Equal lengths: the lower rank (lexicon before model) wins, whatever the order.
-        let d = Candidate { range: 0..6, label: "ORG".into(), source: EntitySource::Model, rank: 3, canonical: None, evidence: String::new() };
+        let d = Candidate { range: 0..6, label: "ORG".into(), source: EntitySource::Model, rank: 3, confidence: None, canonical: None, evidence: String::new() };
         let taken = take_longest(vec![d, a], &Default::default());
         assert_eq!(taken[&0].source, EntitySource::Lexicon);
     }

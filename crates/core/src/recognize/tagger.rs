@@ -446,7 +446,11 @@ impl Tagger {
         let em = self.emissions(text, hints);
         let trans = |f: Option<usize>, t: usize| if allowed(f, t) { self.transition(f, t) } else { f32::NEG_INFINITY };
         let tags = viterbi(&em, trans);
-        let marginals = marginals(&em, trans);
+        // Perceptron scores are large margins, not log-probabilities: soften them before
+        // forward-backward so that the confidence spreads over 0..1.
+        let t = temperature();
+        let soft: Vec<[f32; N_TAGS]> = em.iter().map(|row| row.map(|v| v / t)).collect();
+        let marginals = marginals(&soft, |f, to| trans(f, to) / t);
         spans_of(&tags)
             .into_iter()
             .map(|(chars, label)| {
@@ -455,6 +459,12 @@ impl Tagger {
             })
             .collect()
     }
+}
+
+/// The softening of [`Tagger::tag`]'s confidence, chosen on CLUENER's validation split
+/// (4, 8 and 16 tried; 8 spreads confidences best).
+fn temperature() -> f32 {
+    8.0
 }
 
 /// The spans of a BIO tag sequence (an I without its B starts a span).
