@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod eval;
+mod lexicon;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use huaxian_core::export::Export;
@@ -38,6 +39,8 @@ enum Command {
     },
     /// Score recognition against a gold file: exact-span precision, recall and F1 per label.
     Eval(eval::EvalArgs),
+    /// Print the lexicon (built-in and imported entries) as TSV, CSV or JSON.
+    Lexicon(lexicon::LexiconArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Annotate { files, format, verbose } => annotate(&files, format, verbose),
         Command::Eval(args) => eval::eval(&args),
+        Command::Lexicon(args) => lexicon::lexicon(&args),
     }
 }
 

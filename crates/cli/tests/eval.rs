@@ -57,3 +57,19 @@ fn eval_refuses_a_broken_gold_file_naming_the_line() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("line 1") && stderr.contains("百度"), "{stderr}");
 }
+
+#[test]
+fn lexicon_imports_csv_and_exports_json_and_eval_uses_it() {
+    let mine = format!("{FIXTURES}/mine.csv");
+    let out = huaxian(&["lexicon", "--no-builtin", "--import", &mine, "--format", "json"]);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["canonical"], "Northwind Robotics AS");
+    assert_eq!(json[0]["aliases"][1], "诺风机器人");
+    assert_eq!(json[0]["ids"]["orgnr"], "999888777");
+    let out = huaxian(&["lexicon", "--format", "csv"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("canonical,label,aliases,ids\n") && csv.contains("CATL,COMPANY,"), "{}", &csv[..200]);
+    let out = huaxian(&["eval", "--no-model", "--lexicon", &mine, &format!("{FIXTURES}/tiny.cluener.jsonl")]);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+}
