@@ -185,7 +185,7 @@ fn sentence_from_tags(chars: &[char], tags: &[String]) -> GoldSentence {
                 }
             }
             "I" | "M" | "E" => {
-                if !open.as_ref().is_some_and(|(_, l)| l == label) {
+                if open.as_ref().is_none_or(|(_, l)| l != label) {
                     close(&mut open, i, &mut spans);
                     open = Some((i, label.to_string()));
                 }

@@ -114,8 +114,8 @@ impl Perceptron {
                 let mut e = [0f32; N_TAGS];
                 for &f in fs {
                     let row = f as usize * N_TAGS;
-                    for t in 0..N_TAGS {
-                        e[t] += self.w[row + t];
+                    for (e, w) in e.iter_mut().zip(&self.w[row..row + N_TAGS]) {
+                        *e += w;
                     }
                 }
                 e

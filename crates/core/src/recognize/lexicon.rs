@@ -350,7 +350,9 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-fn is_word_bounded(text: &str, start: usize, end: usize) -> bool {
+/// Does `text[start..end]` stand as a whole word where it starts or ends with a Latin
+/// letter or digit?
+pub(crate) fn is_word_bounded(text: &str, start: usize, end: usize) -> bool {
     let first = text[start..end].chars().next();
     let last = text[start..end].chars().next_back();
     let before = text[..start].chars().next_back();

@@ -36,7 +36,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use crate::annotate::{Entity, EntitySource, Status};
 use crate::document::Document;
 use lexicon::Lexicon;
-use tagger::{Hint, Tagger};
+use tagger::Tagger;
 
 /// A proposal before merging.
 #[derive(Debug, Clone)]
@@ -158,7 +158,7 @@ impl Recognizer {
             let chunk = &text[sentence.clone()];
             let offsets: Vec<usize> = chunk.char_indices().map(|(b, _)| sentence.start + b).chain([sentence.end]).collect();
             let chars: Vec<char> = chunk.chars().collect();
-            let hints = hints_for(&offsets, &matches);
+            let hints = tagger::hints_for(&offsets, &matches);
             for span in tagger.tag(&chars, &hints) {
                 let confidence = span.confidence;
                 let label = tagger::LABELS[span.label];
@@ -193,23 +193,6 @@ impl Recognizer {
 /// [`Recognizer`] for the whole pipeline). Suggestions in text order, ids `e1`, `e2`, ...
 pub fn recognize(doc: &Document, lexicon: &Lexicon) -> Vec<Entity> {
     Recognizer { lexicon: lexicon.clone(), tagger: None, config: Config::default() }.recognize(doc)
-}
-
-/// Lexicon hints for the characters of one sentence. `offsets` holds the byte offset of
-/// each character and, last, of the sentence's end.
-fn hints_for(offsets: &[usize], matches: &[lexicon::LexiconMatch<'_>]) -> Vec<Hint> {
-    let n = offsets.len() - 1;
-    let (start, end) = (offsets[0], offsets[n]);
-    let mut hints = vec![Hint::default(); n];
-    for m in matches.iter().filter(|m| m.range.start >= start && m.range.end <= end) {
-        let (Ok(s), Ok(e)) = (offsets.binary_search(&m.range.start), offsets.binary_search(&m.range.end)) else { continue };
-        let label = tagger::LABELS.iter().position(|l| *l == m.entry.label).unwrap_or(tagger::LABELS.len()) as u8;
-        for (i, h) in hints.iter_mut().enumerate().take(e).skip(s) {
-            let pos = if e - s == 1 { 3 } else if i == s { 0 } else if i + 1 == e { 2 } else { 1 };
-            h.lexicon = Some((label, pos));
-        }
-    }
-    hints
 }
 
 /// Byte ranges of sentences: split after 。！？!? and at line breaks; a piece longer than
@@ -302,7 +285,7 @@ const COMMON_FIRST_WORDS: &[&str] = &["China", "Chinese", "United", "General", "
 /// The short forms of a full company name, longest first.
 pub fn short_forms(full: &str, lexicon: &Lexicon) -> Vec<String> {
     let mut forms = Vec::new();
-    let is_latin = full.chars().all(|c| c.is_ascii());
+    let is_latin = full.is_ascii();
     if is_latin {
         let words: Vec<&str> = full.split([' ', ',']).filter(|w| !w.is_empty()).collect();
         const SUFFIX: &[&str] = &["Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Co", "Co.", "Ltd", "Ltd.", "Limited", "LLC", "LLP", "PLC", "plc", "ASA", "AS", "AG", "GmbH", "S.A.", "SE", "N.V.", "Group", "Holdings"];
@@ -318,10 +301,8 @@ pub fn short_forms(full: &str, lexicon: &Lexicon) -> Vec<String> {
         }
         return forms;
     }
-    let Some(suffix) = ["集团股份有限公司", "集团有限责任公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团公司"]
-        .iter()
-        .find(|s| full.ends_with(**s))
-    else {
+    // Not a bare 集团: 上海电气集团's short form is a question of knowledge, not of shape.
+    let Some(suffix) = rules::CN_LEGAL.iter().filter(|s| **s != "集团").find(|s| full.ends_with(**s)) else {
         return forms;
     };
     let mut core = &full[..full.len() - suffix.len()];
@@ -376,7 +357,7 @@ fn propagate(text: &str, taken: &std::collections::BTreeMap<usize, Candidate>, l
     for m in automaton.find_iter(text) {
         let (form, k, short) = &forms[m.pattern().as_usize()];
         let origin = origins[*k];
-        if origin.range == (m.start()..m.end()) || !latin_bounded(text, m.start(), m.end()) {
+        if origin.range == (m.start()..m.end()) || !lexicon::is_word_bounded(text, m.start(), m.end()) {
             continue;
         }
         let full = &text[origin.range.clone()];
@@ -396,15 +377,6 @@ fn propagate(text: &str, taken: &std::collections::BTreeMap<usize, Candidate>, l
         });
     }
     out
-}
-
-fn latin_bounded(text: &str, start: usize, end: usize) -> bool {
-    let word = |c: char| c.is_ascii_alphanumeric();
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    let first = text[start..end].chars().next();
-    let last = text[start..end].chars().next_back();
-    !(first.is_some_and(word) && before.is_some_and(word)) && !(last.is_some_and(word) && after.is_some_and(word))
 }
 
 #[cfg(test)]

@@ -78,8 +78,9 @@ fn stands_alone(text: &str, range: &Range<usize>) -> bool {
     let before = text[..range.start].chars().next_back();
     let first = text[range.clone()].chars().next();
     let digitish = |c: char| c.is_ascii_digit() || c == '.' || ('０'..='９').contains(&c);
-    !(before.is_some_and(digitish) && first.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)))
-        && !(before.is_some_and(|c| c.is_ascii_alphabetic()) && first.is_some_and(|c| c.is_ascii_alphanumeric()))
+    let inside_number = before.is_some_and(digitish) && first.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    let inside_word = before.is_some_and(|c| c.is_ascii_alphabetic()) && first.is_some_and(|c| c.is_ascii_alphanumeric());
+    !inside_number && !inside_word
 }
 
 fn month_day_valid(s: &str) -> bool {
@@ -106,7 +107,7 @@ fn month_day_valid(s: &str) -> bool {
 }
 
 /// Chinese legal suffixes, longest first.
-const CN_LEGAL: &[&str] = &[
+pub(crate) const CN_LEGAL: &[&str] = &[
     "集团股份有限公司",
     "集团有限责任公司",
     "集团有限公司",

@@ -42,21 +42,22 @@ pub struct Hint {
 
 /// The lexicon hints of every character of `text` (one per `char`).
 pub fn hints(text: &str, lexicon: &super::lexicon::Lexicon) -> Vec<Hint> {
-    let mut byte_to_char = vec![0usize; text.len() + 1];
-    let mut n = 0;
-    for (b, c) in text.char_indices() {
-        byte_to_char[b] = n;
-        n += 1;
-        let _ = c;
-    }
-    byte_to_char[text.len()] = n;
+    let offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+    hints_for(&offsets, &lexicon.find(text))
+}
+
+/// Lexicon hints for the characters of a stretch of text. `offsets` holds the byte offset
+/// of each character and, last, of the stretch's end; matches outside it are ignored.
+pub fn hints_for(offsets: &[usize], matches: &[super::lexicon::LexiconMatch<'_>]) -> Vec<Hint> {
+    let n = offsets.len() - 1;
+    let (start, end) = (offsets[0], offsets[n]);
     let mut hints = vec![Hint::default(); n];
-    for m in lexicon.find(text) {
-        let (s, e) = (byte_to_char[m.range.start], byte_to_char[m.range.end]);
+    for m in matches.iter().filter(|m| m.range.start >= start && m.range.end <= end) {
+        let (Ok(s), Ok(e)) = (offsets.binary_search(&m.range.start), offsets.binary_search(&m.range.end)) else { continue };
         let label = LABELS.iter().position(|l| *l == m.entry.label).unwrap_or(LABELS.len()) as u8;
-        for i in s..e {
+        for (i, h) in hints.iter_mut().enumerate().take(e).skip(s) {
             let pos = if e - s == 1 { 3 } else if i == s { 0 } else if i + 1 == e { 2 } else { 1 };
-            hints[i].lexicon = Some((label, pos));
+            h.lexicon = Some((label, pos));
         }
     }
     hints
@@ -184,14 +185,8 @@ fn cue_ahead(text: &[char], i: usize, cues: &[&str]) -> u32 {
 
 fn starts_with_any(text: &[char], j: usize, cues: &[&str]) -> bool {
     cues.iter().any(|cue| {
-        let mut k = j;
-        for c in cue.chars() {
-            if k >= text.len() || text[k] != c {
-                return false;
-            }
-            k += 1;
-        }
-        true
+        let rest = &text[j..];
+        cue.chars().count() <= rest.len() && cue.chars().zip(rest).all(|(c, &t)| c == t)
     })
 }
 
@@ -446,6 +441,9 @@ impl Tagger {
         let em = self.emissions(text, hints);
         let trans = |f: Option<usize>, t: usize| if allowed(f, t) { self.transition(f, t) } else { f32::NEG_INFINITY };
         let tags = viterbi(&em, trans);
+        if tags.iter().all(|&t| t == 0) {
+            return Vec::new();
+        }
         // Perceptron scores are large margins, not log-probabilities: soften them before
         // forward-backward so that the confidence spreads over 0..1.
         let t = temperature();
