@@ -424,6 +424,28 @@ mod tests {
         assert_eq!(taken[&0].source, EntitySource::Lexicon);
     }
 
+    fn builtin() -> &'static Recognizer {
+        static R: std::sync::OnceLock<Recognizer> = std::sync::OnceLock::new();
+        R.get_or_init(Recognizer::builtin)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the text, entities are non-empty, on character boundaries, in order,
+        /// never overlapping, and each says why it was found.
+        #[test]
+        fn entities_are_well_formed_on_any_text(text in "([临港新片区百度科技有限公司上海宁德时代说，。、（）()%$0-9a-zA-Z .年月日亿元𠮷🚀\n]){0,80}") {
+            let entities = builtin().recognize_text(&text);
+            let mut end = 0;
+            for e in &entities {
+                proptest::prop_assert!(!e.range.is_empty() && e.range.start >= end);
+                proptest::prop_assert!(text.is_char_boundary(e.range.start) && text.is_char_boundary(e.range.end));
+                proptest::prop_assert!(!e.evidence.is_empty());
+                end = e.range.end;
+            }
+        }
+    }
+
     #[test]
     fn sentences_split_at_full_stops() {
         let text = "第一句。第二句！\n第三句";
