@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use huaxian_core::gold::{parse_bio_columns, parse_cluener, GoldSentence, Scores, CLUENER_LABELS};
 use huaxian_core::recognize::lexicon::Lexicon;
-use huaxian_core::recognize::tagger::{self, allowed, features, tag_b, tag_i, viterbi, Tagger, LABELS, N_TAGS};
+use huaxian_core::recognize::tagger::{self, allowed, tag_b, tag_i, viterbi, Sentence, Tagger, LABELS, N_TAGS};
 
 struct Args {
     data: PathBuf,
@@ -88,9 +88,10 @@ fn example(s: &GoldSentence, lexicon: &Lexicon, mask: u32) -> Example {
         }
     }
     let mut buf = Vec::new();
+    let sentence = Sentence::new(&chars, &hints);
     let feats = (0..chars.len())
         .map(|i| {
-            features(&chars, &hints, i, &mut buf);
+            sentence.features(i, &mut buf);
             buf.iter().map(|f| f & mask).collect()
         })
         .collect();

@@ -8,7 +8,7 @@
 //! hashed (FNV-1a, 32 bits) into `2^bits` rows of one weight per tag, so the model stores
 //! no strings.
 //!
-//! The same [`features`] function is used by `huaxian-train` to learn the weights and by
+//! The same [`Sentence::features`] is used by `huaxian-train` to learn the weights and by
 //! [`Tagger::tag`] to apply them: the two can never drift apart.
 //!
 //! # Asset format (`crates/core/data/tagger.bin`)
@@ -165,38 +165,67 @@ fn latin_run(text: &[char], i: usize) -> Option<(u32, u32, u32)> {
     Some((token, pos, (e - s) as u32))
 }
 
-/// Distance (1..=8) from `i` to the first position at or after `i + 1` where one of
-/// `cues` starts, bucketed; 0 if none within reach. Positions are char indices.
-fn cue_ahead(text: &[char], i: usize, cues: &[&str]) -> u32 {
+/// Distance (1..=8) from `i` to the first position at or after `i + 1` where a cue
+/// starts (`starts[j]`), bucketed; 0 if none within reach or a sentence break comes first.
+fn cue_ahead(text: &[char], starts: &[bool], i: usize) -> u32 {
     for d in 1..=8usize {
         let j = i + d;
-        if j >= text.len() {
+        if j >= text.len() || is_sentence_break(text[j]) {
             break;
         }
-        if is_sentence_break(text[j]) {
-            break;
-        }
-        if starts_with_any(text, j, cues) {
+        if starts[j] {
             return d as u32;
         }
     }
     0
 }
 
-fn starts_with_any(text: &[char], j: usize, cues: &[&str]) -> bool {
-    cues.iter().any(|cue| {
-        let rest = &text[j..];
-        cue.chars().count() <= rest.len() && cue.chars().zip(rest).all(|(c, &t)| c == t)
-    })
+/// For each position of `text`: does one of `cues` start there?
+fn cue_starts(text: &[char], cues: &[&str]) -> Vec<bool> {
+    (0..text.len())
+        .map(|j| {
+            let rest = &text[j..];
+            cues.iter().any(|cue| cue.chars().count() <= rest.len() && cue.chars().zip(rest).all(|(c, &t)| c == t))
+        })
+        .collect()
 }
 
 fn is_sentence_break(c: char) -> bool {
     matches!(c, '，' | '。' | '、' | '；' | '：' | '！' | '？' | ',' | ';' | '!' | '?' | '\n' | '“' | '”' | '《' | '》')
 }
 
-/// The hashed features of position `i` of `text`, appended to `out` (cleared first).
-/// Character indices, not bytes. `hints` has one entry per character.
-pub fn features(text: &[char], hints: &[Hint], i: usize, out: &mut Vec<u32>) {
+/// A sentence prepared for feature extraction: its characters, their hints, and where
+/// the company and organisation cues start (found once, not once per position).
+pub struct Sentence<'a> {
+    text: &'a [char],
+    hints: &'a [Hint],
+    company_cues: Vec<bool>,
+    org_cues: Vec<bool>,
+}
+
+impl<'a> Sentence<'a> {
+    /// `hints` has one entry per character of `text`.
+    pub fn new(text: &'a [char], hints: &'a [Hint]) -> Sentence<'a> {
+        Sentence { text, hints, company_cues: cue_starts(text, COMPANY_CUES), org_cues: cue_starts(text, ORG_CUES) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The hashed features of position `i` (a character index), appended to `out`
+    /// (cleared first).
+    pub fn features(&self, i: usize, out: &mut Vec<u32>) {
+        features(self, i, out)
+    }
+}
+
+fn features(sentence: &Sentence<'_>, i: usize, out: &mut Vec<u32>) {
+    let (text, hints) = (sentence.text, sentence.hints);
     out.clear();
     const BOS: u32 = 0x11_0001;
     const EOS: u32 = 0x11_0002;
@@ -252,8 +281,8 @@ pub fn features(text: &[char], hints: &[Hint], i: usize, out: &mut Vec<u32>) {
             out.push(hash(33, &[token]));
         }
     }
-    let company = cue_ahead(text, i, COMPANY_CUES);
-    let org = cue_ahead(text, i, ORG_CUES);
+    let company = cue_ahead(text, &sentence.company_cues, i);
+    let org = cue_ahead(text, &sentence.org_cues, i);
     out.push(hash(16, &[company]));
     out.push(hash(17, &[org]));
     out.push(hash(18, &[company, c0]));
@@ -407,10 +436,11 @@ impl Tagger {
 
     fn emissions(&self, text: &[char], hints: &[Hint]) -> Vec<[f32; N_TAGS]> {
         let mask = (1u32 << self.bits) - 1;
-        let mut feats = Vec::with_capacity(32);
+        let mut feats = Vec::with_capacity(48);
+        let sentence = Sentence::new(text, hints);
         (0..text.len())
             .map(|i| {
-                features(text, hints, i, &mut feats);
+                sentence.features(i, &mut feats);
                 let mut sum = [0i32; N_TAGS];
                 for &f in &feats {
                     let row = ((f & mask) as usize) * N_TAGS;
