@@ -25,6 +25,39 @@ pub struct RuleMatch {
 const CN_NUM: &str = "[0-9０-９]+(?:[.,．][0-9０-９]+)*";
 const HAN_NUM: &str = "[零〇一二两三四五六七八九十百千万亿]+";
 
+/// A pattern matched only at the start of the haystack: see [`scan`].
+fn anchored(pattern: &str) -> Regex {
+    Regex::new(&format!("^(?:{pattern})")).expect("a valid built-in pattern")
+}
+
+/// Can a money, percent or date match start with `c`? Digits, Chinese numerals, currency
+/// signs, and capitals (RMB, US$, month names).
+fn may_start(c: char) -> bool {
+    c.is_ascii_digit()
+        || c.is_ascii_uppercase()
+        || ('０'..='９').contains(&c)
+        || matches!(c, '零' | '〇' | '一' | '二' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '万' | '亿' | '¥' | '￥' | '$' | '€' | '£' | '人')
+}
+
+/// Leftmost matches of an anchored pattern, tried only where [`may_start`] holds: the same
+/// matches as `find_iter` with the pattern unanchored, without running the automaton over
+/// the Chinese text between numbers.
+fn scan(re: &Regex, text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(c) = text[i..].chars().next() {
+        if may_start(c) {
+            if let Some(m) = re.find(&text[i..]).filter(|m| !m.is_empty()) {
+                out.push(i..i + m.end());
+                i += m.end();
+                continue;
+            }
+        }
+        i += c.len_utf8();
+    }
+    out
+}
+
 /// Money: Chinese amounts with a currency word (300亿元, 50亿美元, ¥45亿元), then English
 /// amounts ($4.4 billion, 30 billion yuan). Two patterns, as either may match longer.
 fn money() -> &'static [Regex; 2] {
@@ -35,7 +68,7 @@ fn money() -> &'static [Regex; 2] {
             r"(?:(?:人民币|RMB|US\$|HK\$|[¥￥$€£])\s?)?(?:{CN_NUM}|{HAN_NUM})(?:\s?[十百千万亿]+)?多?\s?{units}|(?:人民币|[¥￥€£]|US\$|HK\$)\s?{CN_NUM}(?:\s?[十百千万亿]+)?"
         );
         let en = r"(?:US\$|HK\$|RMB|USD|CNY|HKD|EUR|[$€£¥])\s?[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:\s?(?:trillion|billion|million|thousand|bn|mn|m|k)\b)?(?:\s(?:yuan|dollars|euros))?|\b[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:\s(?:trillion|billion|million|thousand))?\s(?:yuan|renminbi|US dollars|dollars|euros|pounds|RMB|USD|CNY|HKD|EUR)\b";
-        [Regex::new(&cn).expect("money pattern"), Regex::new(en).expect("money pattern")]
+        [anchored(&cn), anchored(en)]
     })
 }
 
@@ -43,10 +76,9 @@ fn percent() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         let n = r"[0-9０-９]+(?:[.．][0-9０-９]+)?";
-        Regex::new(&format!(
+        anchored(&format!(
             r"{n}\s?[%％](?:\s?(?:至|到|-|–|—|~|～)\s?{n}\s?[%％])?|{n}\s?(?:至|到|-|~|～)\s?{n}\s?[%％]|百分之[零〇一二两三四五六七八九十百点]+(?:(?:至|到)百分之[零〇一二两三四五六七八九十百点]+)?|{n}\s?个百分点|\b[0-9]+(?:\.[0-9]+)?\s?(?:percentage points?|per ?cent|pct)\b"
         ))
-        .expect("percent pattern")
     })
 }
 
@@ -55,10 +87,9 @@ fn date() -> &'static Regex {
     RE.get_or_init(|| {
         let months = "January|February|March|April|May|June|July|August|September|October|November|December";
         let short = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec";
-        Regex::new(&format!(
+        anchored(&format!(
             r"(?:1[89][0-9]{{2}}|20[0-9]{{2}})\s?(?:-|–|—|~|～|至|到)\s?(?:1[89][0-9]{{2}}|20[0-9]{{2}})年?|(?:[0-9０-９]{{2,4}}|[零〇一二三四五六七八九]{{2,4}})年(?:[0-9０-９]{{1,2}}月(?:[0-9０-９]{{1,2}}[日号])?)?|[0-9０-９]{{1,2}}月[0-9０-９]{{1,2}}[日号]|[0-9０-９]{{1,2}}月份?|[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{4}}/[0-9]{{1,2}}/[0-9]{{1,2}}|\b(?:{months}|(?:{short})\.?)\s[0-9]{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s[0-9]{{4}}\b)?|\b[0-9]{{1,2}}\s(?:{months})(?:\s[0-9]{{4}})?\b|\b(?:{months})\s[0-9]{{4}}\b"
         ))
-        .expect("date pattern")
     })
 }
 
@@ -206,9 +237,9 @@ pub fn find(text: &str, lexicon: &Lexicon) -> Vec<RuleMatch> {
     patterns.push((date(), "DATE"));
     let mut found: Vec<RuleMatch> = Vec::new();
     for (re, label) in patterns {
-        for m in re.find_iter(text) {
-            let s = m.as_str().trim_end();
-            let range = m.start()..m.start() + s.len();
+        for m in scan(re, text) {
+            let s = text[m.clone()].trim_end();
+            let range = m.start..m.start + s.len();
             if range.is_empty() || !stands_alone(text, &range) || (label == "DATE" && !month_day_valid(s)) {
                 continue;
             }
