@@ -108,91 +108,118 @@ impl Recognizer {
 
     /// Entities of a plain text (byte ranges), in text order, with ids `e1`, `e2`, ...
     pub fn recognize_text(&self, text: &str) -> Vec<Entity> {
-        let mut candidates = self.knowledge_candidates(text);
-        if let Some(tagger) = &self.tagger {
-            let model = self.model_candidates(tagger, text);
-            let kept: Vec<Candidate> = model.into_iter().filter(|m| !candidates.iter().any(|k| crosses(&m.range, &k.range))).collect();
-            candidates.extend(kept);
-        }
-        let mut taken = take_longest(candidates, &Default::default());
-        if self.config.propagate {
-            let more = propagate(text, &taken, &self.lexicon);
-            let extra = take_longest(more, &taken);
-            taken.extend(extra);
-        }
-        finish(taken)
-    }
-
-    /// Lexicon and rule candidates.
-    fn knowledge_candidates(&self, text: &str) -> Vec<Candidate> {
-        let mut out: Vec<Candidate> = self
-            .lexicon
-            .find(text)
-            .into_iter()
-            .map(|m| Candidate {
-                range: m.range,
-                label: m.entry.label.clone(),
-                source: EntitySource::Lexicon,
-                rank: 1,
-                confidence: None,
-                canonical: Some(m.entry.canonical.clone()),
-                evidence: if m.alias == m.entry.canonical {
-                    format!("lexicon entry {}", m.entry.canonical)
-                } else {
-                    format!("lexicon alias {} of {}", m.alias, m.entry.canonical)
-                },
-            })
-            .collect();
-        for m in rules::find(text, &self.lexicon) {
-            let rank = if matches!(m.label, "MONEY" | "PERCENT" | "DATE") { 0 } else { 2 };
-            out.push(Candidate { range: m.range, label: m.label.to_string(), source: EntitySource::Rule, rank, confidence: None, canonical: None, evidence: format!("rule: {}", m.rule) });
-        }
-        out
-    }
-
-    /// Tagger candidates, sentence by sentence.
-    fn model_candidates(&self, tagger: &Tagger, text: &str) -> Vec<Candidate> {
-        let mut out = Vec::new();
-        let matches = self.lexicon.find(text);
-        for sentence in sentences(text) {
-            let chunk = &text[sentence.clone()];
-            let offsets: Vec<usize> = chunk.char_indices().map(|(b, _)| sentence.start + b).chain([sentence.end]).collect();
-            let chars: Vec<char> = chunk.chars().collect();
-            let hints = tagger::hints_for(&offsets, &matches);
-            for span in tagger.tag(&chars, &hints) {
-                let confidence = span.confidence;
-                let label = tagger::LABELS[span.label];
-                let surface: String = chars[span.chars.clone()].iter().collect();
-                if span.chars.len() < 2 || confidence < self.config.min_model_confidence || NOT_NAMES.contains(&surface.as_str()) {
-                    continue;
-                }
-                // A bracketed code after a name (交通银行（601328.sh）) is not part of it.
-                let mut end = span.chars.end;
-                if let Some(open) = chars[span.chars.clone()].iter().position(|c| matches!(c, '（' | '(')) {
-                    let inside = &chars[span.chars.start + open + 1..end];
-                    if open >= 2 && inside.iter().all(|c| c.is_ascii() || matches!(c, '）' | ')')) {
-                        end = span.chars.start + open;
-                    }
-                }
-                out.push(Candidate {
-                    range: offsets[span.chars.start]..offsets[end],
-                    label: label.to_string(),
-                    source: EntitySource::Model,
-                    rank: 3,
-                    confidence: Some(confidence),
-                    canonical: None,
-                    evidence: format!("model: {label}, confidence {confidence:.2}"),
-                });
-            }
-        }
-        out
+        run(text, &self.lexicon, self.tagger.as_ref(), &self.config)
     }
 }
 
 /// Lexicon, rules and propagation over a document, without the statistical tagger (see
 /// [`Recognizer`] for the whole pipeline). Suggestions in text order, ids `e1`, `e2`, ...
 pub fn recognize(doc: &Document, lexicon: &Lexicon) -> Vec<Entity> {
-    Recognizer { lexicon: lexicon.clone(), tagger: None, config: Config::default() }.recognize(doc)
+    run(&doc.text, lexicon, None, &Config::default())
+}
+
+/// The pipeline. The lexicon is scanned once; its matches serve as candidates, as the
+/// places that start Chinese names, and as the tagger's hints.
+fn run(text: &str, lexicon: &Lexicon, tagger: Option<&Tagger>, config: &Config) -> Vec<Entity> {
+    let matches = lexicon.find(text);
+    let mut candidates = knowledge_candidates(text, &matches);
+    if let Some(tagger) = tagger {
+        let model = model_candidates(tagger, text, &matches, config);
+        let knowledge = SpanIndex::new(candidates.iter().map(|c| c.range.clone()).collect());
+        candidates.extend(model.into_iter().filter(|m| !knowledge.any_crossed_by(&m.range)));
+    }
+    let mut taken = take_longest(candidates, &Default::default());
+    if config.propagate {
+        let more = propagate(text, &taken, lexicon);
+        let extra = take_longest(more, &taken);
+        taken.extend(extra);
+    }
+    finish(taken)
+}
+
+/// Lexicon and rule candidates.
+fn knowledge_candidates(text: &str, matches: &[lexicon::LexiconMatch<'_>]) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = matches
+        .iter()
+        .map(|m| Candidate {
+            range: m.range.clone(),
+            label: m.entry.label.clone(),
+            source: EntitySource::Lexicon,
+            rank: 1,
+            confidence: None,
+            canonical: Some(m.entry.canonical.clone()),
+            evidence: if m.alias == m.entry.canonical {
+                format!("lexicon entry {}", m.entry.canonical)
+            } else {
+                format!("lexicon alias {} of {}", m.alias, m.entry.canonical)
+            },
+        })
+        .collect();
+    let places: Vec<Range<usize>> = matches.iter().filter(|m| m.entry.label == "LOC").map(|m| m.range.clone()).collect();
+    for m in rules::find_with_places(text, &places) {
+        let rank = if matches!(m.label, "MONEY" | "PERCENT" | "DATE") { 0 } else { 2 };
+        out.push(Candidate { range: m.range, label: m.label.to_string(), source: EntitySource::Rule, rank, confidence: None, canonical: None, evidence: format!("rule: {}", m.rule) });
+    }
+    out
+}
+
+/// Tagger candidates, sentence by sentence.
+fn model_candidates(tagger: &Tagger, text: &str, matches: &[lexicon::LexiconMatch<'_>], config: &Config) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for sentence in sentences(text) {
+        let chunk = &text[sentence.clone()];
+        let offsets: Vec<usize> = chunk.char_indices().map(|(b, _)| sentence.start + b).chain([sentence.end]).collect();
+        let chars: Vec<char> = chunk.chars().collect();
+        let hints = tagger::hints_for(&offsets, matches);
+        for span in tagger.tag(&chars, &hints) {
+            let confidence = span.confidence;
+            let label = tagger::LABELS[span.label];
+            let surface: String = chars[span.chars.clone()].iter().collect();
+            if span.chars.len() < 2 || confidence < config.min_model_confidence || NOT_NAMES.contains(&surface.as_str()) {
+                continue;
+            }
+            // A bracketed code after a name (交通银行（601328.sh）) is not part of it.
+            let mut end = span.chars.end;
+            if let Some(open) = chars[span.chars.clone()].iter().position(|c| matches!(c, '（' | '(')) {
+                let inside = &chars[span.chars.start + open + 1..end];
+                if open >= 2 && inside.iter().all(|c| c.is_ascii() || matches!(c, '）' | ')')) {
+                    end = span.chars.start + open;
+                }
+            }
+            out.push(Candidate {
+                range: offsets[span.chars.start]..offsets[end],
+                label: label.to_string(),
+                source: EntitySource::Model,
+                rank: 3,
+                confidence: Some(confidence),
+                canonical: None,
+                evidence: format!("model: {label}, confidence {confidence:.2}"),
+            });
+        }
+    }
+    out
+}
+
+/// Ranges sorted by start, for "does this span cross any of them?" without a full scan.
+struct SpanIndex {
+    ranges: Vec<Range<usize>>,
+    longest: usize,
+}
+
+impl SpanIndex {
+    fn new(mut ranges: Vec<Range<usize>>) -> SpanIndex {
+        ranges.sort_by_key(|r| (r.start, r.end));
+        let longest = ranges.iter().map(|r| r.len()).max().unwrap_or(0);
+        SpanIndex { ranges, longest }
+    }
+
+    /// Does `span` cross (overlap without containing) one of the ranges? Only ranges
+    /// starting within `longest` bytes before `span` ends can overlap it.
+    fn any_crossed_by(&self, span: &Range<usize>) -> bool {
+        let from = self.ranges.partition_point(|r| r.start + self.longest < span.start);
+        let to = self.ranges.partition_point(|r| r.start < span.end);
+        self.ranges[from..to.max(from)].iter().any(|r| crosses(span, r))
+    }
 }
 
 /// Byte ranges of sentences: split after 。！？!? and at line breaks; a piece longer than

@@ -232,6 +232,12 @@ fn chinese_government(text: &str, places: &[Range<usize>], out: &mut Vec<RuleMat
 /// Every rule match in `text`, in no particular order. `lexicon` supplies the places
 /// (entries labelled LOC) that start Chinese names.
 pub fn find(text: &str, lexicon: &Lexicon) -> Vec<RuleMatch> {
+    let places: Vec<Range<usize>> = lexicon.find(text).into_iter().filter(|m| m.entry.label == "LOC").map(|m| m.range).collect();
+    find_with_places(text, &places)
+}
+
+/// [`find`] with the places already found: byte ranges of `text` that name a place.
+pub fn find_with_places(text: &str, places: &[Range<usize>]) -> Vec<RuleMatch> {
     let mut patterns: Vec<(&Regex, &'static str)> = money().iter().map(|re| (re, "MONEY")).collect();
     patterns.push((percent(), "PERCENT"));
     patterns.push((date(), "DATE"));
@@ -268,9 +274,8 @@ pub fn find(text: &str, lexicon: &Lexicon) -> Vec<RuleMatch> {
         }
         out.push(RuleMatch { range: start..m.end(), label: "COMPANY", rule: format!("company shape (… {suffix})") });
     }
-    let places: Vec<Range<usize>> = lexicon.find(text).into_iter().filter(|m| m.entry.label == "LOC").map(|m| m.range).collect();
-    chinese_companies(text, &places, &mut out);
-    chinese_government(text, &places, &mut out);
+    chinese_companies(text, places, &mut out);
+    chinese_government(text, places, &mut out);
     out
 }
 
