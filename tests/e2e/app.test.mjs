@@ -138,7 +138,7 @@ test('pasted text and pasted HTML open as documents', async () => {
   await page.fill('#paste-area', '据悉，特斯拉与比亚迪在上海合作。');
   await page.click('#paste-open');
   await page.waitForSelector('mark[data-label="COMPANY"]');
-  assert.deepEqual((await marks(page)).map(([, t]) => t), ['特斯拉', '比亚迪']);
+  assert.deepEqual((await marks(page)).map(([l, t]) => [l, t]), [['COMPANY', '特斯拉'], ['COMPANY', '比亚迪'], ['LOC', '上海']]);
   assert.equal(await page.textContent('.doc-source'), 'pasted.txt');
 
   // A rich paste keeps the clipboard's HTML flavour: its paragraphs, none of its script.

@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use huaxian_core::export::Export;
 use huaxian_core::formats::{self, ExportOptions, Format, InputFile, OffsetUnit};
 use huaxian_core::labels::default_labels;
-use huaxian_core::recognize::lexicon::Lexicon;
+use huaxian_core::recognize::Recognizer;
 
 /// The formats, as the command line names them (the core's names).
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -155,7 +155,7 @@ pub fn export(args: ExportArgs) -> ExitCode {
 /// Articles go through ingest and recognition (as `annotate`); `.json` and `.jsonl` files
 /// are read as Huaxian exports. A file that fails is one line on stderr.
 fn load_inputs(files: &[PathBuf], verbose: bool) -> (Vec<Export>, bool) {
-    let lexicon = Lexicon::builtin();
+    let recognizer = Recognizer::builtin();
     let labels = default_labels();
     let mut docs = Vec::new();
     let mut failed = false;
@@ -166,7 +166,7 @@ fn load_inputs(files: &[PathBuf], verbose: bool) -> (Vec<Export>, bool) {
                 let input = InputFile::new(path.display().to_string(), bytes);
                 formats::import(&[input], Some(Format::HuaxianJsonl)).map_err(|e| e.to_string())
             }),
-            _ => crate::annotate_one(path, &lexicon, &labels, verbose).map(|e| vec![e]).map_err(|m| format!("{}: {m}", path.display())),
+            _ => crate::annotate_one(path, &recognizer, &labels, verbose).map(|e| vec![e]).map_err(|m| format!("{}: {m}", path.display())),
         };
         match result {
             Ok(mut d) => docs.append(&mut d),

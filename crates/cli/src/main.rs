@@ -7,10 +7,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod eval;
+mod lexicon;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use huaxian_core::export::Export;
 use huaxian_core::labels::default_labels;
-use huaxian_core::recognize::{lexicon::Lexicon, recognize};
+use huaxian_core::recognize::Recognizer;
 
 mod convert;
 
@@ -40,6 +43,10 @@ enum Command {
     Export(convert::ExportArgs),
     /// Import dataset files and print them as Huaxian JSON lines, ready to continue.
     Import(convert::ImportArgs),
+    /// Score recognition against a gold file: exact-span precision, recall and F1 per label.
+    Eval(eval::EvalArgs),
+    /// Print the lexicon (built-in and imported entries) as TSV, CSV or JSON.
+    Lexicon(lexicon::LexiconArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,18 +61,20 @@ fn main() -> ExitCode {
         Command::Annotate { files, format, verbose } => annotate(&files, format, verbose),
         Command::Export(args) => convert::export(args),
         Command::Import(args) => convert::import(args),
+        Command::Eval(args) => eval::eval(&args),
+        Command::Lexicon(args) => lexicon::lexicon(&args),
     }
 }
 
 fn annotate(files: &[PathBuf], format: Format, verbose: bool) -> ExitCode {
-    let lexicon = Lexicon::builtin();
+    let recognizer = Recognizer::builtin();
     let labels = default_labels();
     let pretty = format == Format::Json && files.len() == 1;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = false;
     for path in files {
-        match annotate_one(path, &lexicon, &labels, verbose) {
+        match annotate_one(path, &recognizer, &labels, verbose) {
             Ok(export) => {
                 let text = if pretty { export.to_json_pretty() } else { export.to_json_line() };
                 if writeln!(out, "{text}").is_err() {
@@ -84,7 +93,7 @@ fn annotate(files: &[PathBuf], format: Format, verbose: bool) -> ExitCode {
 
 fn annotate_one(
     path: &Path,
-    lexicon: &Lexicon,
+    recognizer: &Recognizer,
     labels: &[huaxian_core::LabelDef],
     verbose: bool,
 ) -> Result<Export, String> {
@@ -97,7 +106,7 @@ fn annotate_one(
             eprintln!("huaxian: {}: {}", path.display(), d.message);
         }
     }
-    let entities = recognize(&doc, lexicon);
+    let entities = recognizer.recognize(&doc);
     Ok(Export::new(&doc, labels, &entities))
 }
 

@@ -13,6 +13,7 @@ pub mod annotate;
 pub mod document;
 pub mod export;
 pub mod formats;
+pub mod gold;
 pub mod ingest;
 pub mod labels;
 pub mod offsets;

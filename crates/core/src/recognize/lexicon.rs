@@ -1,5 +1,22 @@
 //! Lexicon matching: leftmost-longest over the whole text with one Aho-Corasick
 //! automaton, so 商汤绝影 wins over 商汤 and no text is scanned twice.
+//!
+//! # File formats (import and export)
+//! Three forms carry the same entries; [`Lexicon::parse`] reads them, [`Lexicon::write`]
+//! writes them.
+//! - **TSV** (`.tsv`): lines starting with `#` are comments; the first other line is the
+//!   header `canonical<TAB>label<TAB>aliases<TAB>ids`; aliases are separated by `|`, ids
+//!   are `key=value` pairs separated by `;`. The built-in lexicon is in this form.
+//! - **CSV** (`.csv`): the same four columns with the header `canonical,label,aliases,ids`,
+//!   RFC 4180 quoting (`"Tesla, Inc."`).
+//! - **JSON** (`.json`): an array of `{"canonical": "CATL", "label": "COMPANY",
+//!   "aliases": ["宁德时代"], "ids": {"szse": "300750"}}`; `aliases` and `ids` are optional.
+//!
+//! # Matching
+//! Leftmost-longest. A Latin alias must stand as a whole word (Tesla, not the middle of
+//! Teslas). Case-aware: a Latin alias matches as written, or in capitals in a headline
+//! (TESLA); an alias written in capitals (CATL, AMD) matches only in capitals, and a
+//! capitalised alias never matches a lower-case word (Apple, not apple).
 
 use std::ops::Range;
 
@@ -75,28 +92,123 @@ impl Lexicon {
                 }
                 continue;
             }
-            let (Some(&canonical), Some(&label)) = (fields.first(), fields.get(1)) else {
-                return Err(LexiconError { line: number, reason: "expected at least a canonical name and a label".into() });
-            };
-            if canonical.is_empty() || label.is_empty() {
-                return Err(LexiconError { line: number, reason: "the canonical name and the label must not be empty".into() });
-            }
-            let mut aliases = vec![canonical.to_string()];
-            for alias in fields.get(2).unwrap_or(&"").split('|').map(str::trim).filter(|a| !a.is_empty()) {
-                if !aliases.iter().any(|a| a == alias) {
-                    aliases.push(alias.to_string());
-                }
-            }
-            let mut ids = Vec::new();
-            for pair in fields.get(3).unwrap_or(&"").split(';').map(str::trim).filter(|p| !p.is_empty()) {
-                let Some((k, v)) = pair.split_once('=') else {
-                    return Err(LexiconError { line: number, reason: format!("id {pair:?} is not key=value") });
-                };
-                ids.push((k.trim().to_string(), v.trim().to_string()));
-            }
-            entries.push(LexiconEntry { canonical: canonical.to_string(), label: label.to_string(), aliases, ids });
+            let field = |i: usize| fields.get(i).copied().unwrap_or("");
+            entries.push(entry_from_fields(number, field(0), field(1), field(2), field(3))?);
         }
         Ok(Lexicon::new(entries))
+    }
+
+    /// Reads a lexicon in any of the three forms.
+    pub fn parse(input: &str, format: LexiconFormat) -> Result<Lexicon, LexiconError> {
+        match format {
+            LexiconFormat::Tsv => Lexicon::from_tsv(input),
+            LexiconFormat::Csv => Lexicon::from_csv(input),
+            LexiconFormat::Json => Lexicon::from_json(input),
+        }
+    }
+
+    /// Reads the CSV form (see the module documentation).
+    pub fn from_csv(csv: &str) -> Result<Lexicon, LexiconError> {
+        let mut entries = Vec::new();
+        let mut header_seen = false;
+        for (number, fields) in csv_records(csv)? {
+            if fields.iter().all(|f| f.trim().is_empty()) || fields[0].starts_with('#') {
+                continue;
+            }
+            if !header_seen {
+                header_seen = true;
+                if fields.first().map(|f| f.trim()) != Some("canonical") || fields.get(1).map(|f| f.trim()) != Some("label") {
+                    return Err(LexiconError { line: number, reason: "the header must start with canonical,label".into() });
+                }
+                continue;
+            }
+            let field = |i: usize| fields.get(i).map(|f| f.trim()).unwrap_or("");
+            entries.push(entry_from_fields(number, field(0), field(1), field(2), field(3))?);
+        }
+        Ok(Lexicon::new(entries))
+    }
+
+    /// Reads the JSON form (see the module documentation).
+    pub fn from_json(json: &str) -> Result<Lexicon, LexiconError> {
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| LexiconError { line: e.line(), reason: format!("not JSON: {e}") })?;
+        let items = value.as_array().ok_or_else(|| LexiconError { line: 1, reason: "expected an array of entries".into() })?;
+        let mut entries = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            // JSON has no useful line per entry: report the entry's position (1-based).
+            let err = |reason: &str| LexiconError { line: i + 1, reason: format!("entry {}: {reason}", i + 1) };
+            let canonical = item["canonical"].as_str().ok_or_else(|| err("no canonical string"))?;
+            let label = item["label"].as_str().ok_or_else(|| err("no label string"))?;
+            let aliases: Vec<&str> = match item.get("aliases") {
+                None | Some(serde_json::Value::Null) => Vec::new(),
+                Some(a) => a.as_array().ok_or_else(|| err("aliases is not an array"))?.iter().map(|a| a.as_str().ok_or_else(|| err("an alias is not a string"))).collect::<Result<_, _>>()?,
+            };
+            let ids: Vec<String> = match item.get("ids") {
+                None | Some(serde_json::Value::Null) => Vec::new(),
+                Some(ids) => ids
+                    .as_object()
+                    .ok_or_else(|| err("ids is not an object"))?
+                    .iter()
+                    .map(|(k, v)| Ok(format!("{k}={}", v.as_str().ok_or_else(|| err("an id is not a string"))?)))
+                    .collect::<Result<_, LexiconError>>()?,
+            };
+            entries.push(entry_from_fields(i + 1, canonical, label, &aliases.join("|"), &ids.join(";"))?);
+        }
+        Ok(Lexicon::new(entries))
+    }
+
+    /// Writes the lexicon in one of the three forms; reading it back gives the same entries.
+    pub fn write(&self, format: LexiconFormat) -> String {
+        let extra = |e: &LexiconEntry| -> (String, String) {
+            (
+                e.aliases.iter().filter(|a| **a != e.canonical).cloned().collect::<Vec<_>>().join("|"),
+                e.ids.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"),
+            )
+        };
+        match format {
+            LexiconFormat::Tsv => {
+                let mut out = String::from("canonical\tlabel\taliases\tids\n");
+                for e in &self.entries {
+                    let (aliases, ids) = extra(e);
+                    out.push_str(&format!("{}\t{}\t{aliases}\t{ids}\n", e.canonical, e.label));
+                }
+                out
+            }
+            LexiconFormat::Csv => {
+                let quote = |s: &str| {
+                    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+                };
+                let mut out = String::from("canonical,label,aliases,ids\n");
+                for e in &self.entries {
+                    let (aliases, ids) = extra(e);
+                    out.push_str(&format!("{},{},{},{}\n", quote(&e.canonical), quote(&e.label), quote(&aliases), quote(&ids)));
+                }
+                out
+            }
+            LexiconFormat::Json => {
+                let items: Vec<serde_json::Value> = self
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        let ids: serde_json::Map<String, serde_json::Value> =
+                            e.ids.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+                        serde_json::json!({
+                            "canonical": e.canonical,
+                            "label": e.label,
+                            "aliases": e.aliases.iter().filter(|a| **a != e.canonical).collect::<Vec<_>>(),
+                            "ids": ids,
+                        })
+                    })
+                    .collect();
+                serde_json::to_string_pretty(&items).expect("a lexicon always serializes") + "\n"
+            }
+        }
+    }
+
+    /// This lexicon followed by the entries of `other` (an imported lexicon added to the
+    /// built-in one).
+    pub fn extended(&self, other: &Lexicon) -> Lexicon {
+        Lexicon::new(self.entries.iter().chain(other.entries.iter()).cloned().collect())
     }
 
     pub fn new(entries: Vec<LexiconEntry>) -> Lexicon {
@@ -110,6 +222,7 @@ impl Lexicon {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
             .build(&strings)
             .expect("lexicon automaton within size limits");
         Lexicon { entries, patterns, automaton }
@@ -126,20 +239,120 @@ impl Lexicon {
         self.automaton
             .find_iter(text)
             .filter(|m| is_word_bounded(text, m.start(), m.end()))
-            .map(|m| {
+            .filter_map(|m| {
                 let (e, a) = self.patterns[m.pattern().as_usize()];
                 let entry = &self.entries[e];
-                LexiconMatch { range: m.start()..m.end(), entry, alias: &entry.aliases[a] }
+                let alias = entry.aliases[a].as_str();
+                case_matches(alias, &text[m.start()..m.end()]).then(|| LexiconMatch { range: m.start()..m.end(), entry, alias })
             })
             .collect()
     }
+}
+
+/// Which form a lexicon file is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LexiconFormat {
+    Tsv,
+    Csv,
+    Json,
+}
+
+impl LexiconFormat {
+    /// The form a file name's extension names (`.tsv`, `.csv`, `.json`).
+    pub fn from_file_name(name: &str) -> Option<LexiconFormat> {
+        let ext = name.rsplit('.').next()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "tsv" | "tab" | "txt" => Some(LexiconFormat::Tsv),
+            "csv" => Some(LexiconFormat::Csv),
+            "json" => Some(LexiconFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// One entry from its four text fields (aliases `|`-separated, ids `key=value;...`).
+fn entry_from_fields(line: usize, canonical: &str, label: &str, aliases: &str, ids: &str) -> Result<LexiconEntry, LexiconError> {
+    let (canonical, label) = (canonical.trim(), label.trim());
+    if canonical.is_empty() || label.is_empty() {
+        return Err(LexiconError { line, reason: "the canonical name and the label must not be empty".into() });
+    }
+    let mut all = vec![canonical.to_string()];
+    for alias in aliases.split('|').map(str::trim).filter(|a| !a.is_empty()) {
+        if !all.iter().any(|a| a == alias) {
+            all.push(alias.to_string());
+        }
+    }
+    let mut pairs = Vec::new();
+    for pair in ids.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((k, v)) = pair.split_once('=') else {
+            return Err(LexiconError { line, reason: format!("id {pair:?} is not key=value") });
+        };
+        pairs.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    Ok(LexiconEntry { canonical: canonical.to_string(), label: label.to_string(), aliases: all, ids: pairs })
+}
+
+/// RFC 4180 records with the line each starts on.
+fn csv_records(input: &str) -> Result<Vec<(usize, Vec<String>)>, LexiconError> {
+    let mut records = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut line = 1;
+    let mut start_line = 1;
+    let mut quoted = false;
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                field.push(c);
+            }
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => fields.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                fields.push(std::mem::take(&mut field));
+                records.push((start_line, std::mem::take(&mut fields)));
+                line += 1;
+                start_line = line;
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return Err(LexiconError { line: start_line, reason: "a quoted field is not closed".into() });
+    }
+    if !field.is_empty() || !fields.is_empty() {
+        fields.push(field);
+        records.push((start_line, fields));
+    }
+    Ok(records)
+}
+
+/// The case rule of the module documentation.
+fn case_matches(alias: &str, surface: &str) -> bool {
+    if alias == surface {
+        return true;
+    }
+    let has_lower = alias.chars().any(|c| c.is_ascii_lowercase());
+    // Only aliases with lower-case letters may appear in capitals (a headline).
+    has_lower && surface == alias.to_ascii_uppercase()
 }
 
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-fn is_word_bounded(text: &str, start: usize, end: usize) -> bool {
+/// Does `text[start..end]` stand as a whole word where it starts or ends with a Latin
+/// letter or digit?
+pub(crate) fn is_word_bounded(text: &str, start: usize, end: usize) -> bool {
     let first = text[start..end].chars().next();
     let last = text[start..end].chars().next_back();
     let before = text[..start].chars().next_back();
@@ -165,6 +378,32 @@ mod tests {
         let text = "商汤绝影与Tesla合作，Teslas不算，沐曦发布新品。";
         let found: Vec<_> = lexicon.find(text).iter().map(|m| (&text[m.range.clone()], m.entry.canonical.as_str())).collect();
         assert_eq!(found, vec![("商汤绝影", "SenseTime Jueying"), ("Tesla", "Tesla"), ("沐曦", "MetaX")]);
+    }
+
+    #[test]
+    fn case_aware_latin_matching() {
+        let lexicon = Lexicon::from_tsv("canonical\tlabel\taliases\tids\nApple\tCOMPANY\t\t\nCATL\tCOMPANY\t\t\n").unwrap();
+        let text = "APPLE and Apple, not apple; CATL, not Catl or catl.";
+        let found: Vec<&str> = lexicon.find(text).iter().map(|m| &text[m.range.clone()]).collect();
+        assert_eq!(found, vec!["APPLE", "Apple", "CATL"]);
+    }
+
+    #[test]
+    fn the_three_forms_round_trip() {
+        let builtin = Lexicon::builtin();
+        for format in [LexiconFormat::Tsv, LexiconFormat::Csv, LexiconFormat::Json] {
+            let back = Lexicon::parse(&builtin.write(format), format).unwrap();
+            assert_eq!(back.entries(), builtin.entries(), "{format:?}");
+        }
+        let csv = "canonical,label,aliases,ids\n\"Tesla, Inc.\",COMPANY,特斯拉|Tesla,nasdaq=TSLA\n";
+        let lexicon = Lexicon::from_csv(csv).unwrap();
+        assert_eq!(lexicon.entries()[0].canonical, "Tesla, Inc.");
+        assert_eq!(lexicon.entries()[0].aliases, vec!["Tesla, Inc.", "特斯拉", "Tesla"]);
+        let json = r#"[{"canonical": "Northwind Robotics AS", "label": "COMPANY", "aliases": ["Northwind"], "ids": {"orgnr": "999"}}]"#;
+        let lexicon = Lexicon::from_json(json).unwrap();
+        assert_eq!(lexicon.entries()[0].ids, vec![("orgnr".to_string(), "999".to_string())]);
+        assert!(Lexicon::from_json(r#"[{"label": "COMPANY"}]"#).is_err());
+        assert_eq!(LexiconFormat::from_file_name("mine.CSV"), Some(LexiconFormat::Csv));
     }
 
     #[test]

@@ -1,35 +1,152 @@
-//! Finding entities in a document. Each recognizer proposes candidates; [`recognize`]
-//! merges them deterministically into non-overlapping suggestions.
+//! Finding entities in a document. Each recognizer proposes candidates; the merge turns
+//! them deterministically into non-overlapping suggestions, each with its evidence.
+//!
+//! # Recognizers
+//! - [`lexicon`]: entries written by the project (and those a person imports), matched
+//!   leftmost-longest with one automaton.
+//! - [`rules`]: money, percentages, dates; names by their shape (杭州青禾数据科技有限公司,
+//!   Northwind Robotics AS, 临港新片区党工委).
+//! - [`tagger`]: a character-level averaged perceptron trained on public gold data, for the
+//!   names no list holds. Optional: [`Recognizer::with_tagger`].
+//! - Propagation: once a name is found, its other mentions in the same document are found
+//!   too, and a company's full name brings its short forms (杭州青禾数据科技有限公司 →
+//!   青禾数据科技, 青禾数据; Northwind Robotics AS → Northwind Robotics, Northwind).
+//!
+//! # Merging (deterministic)
+//! 1. Model spans below [`Config::min_model_confidence`], one character long, or
+//!    crossing a lexicon or rule span (overlapping it without containing it) are dropped:
+//!    the model may extend what knowledge found (北京 → 北京市海淀区), never cut it.
+//! 2. The rest are taken **longest first**; equal lengths go by source — number rules
+//!    (MONEY, PERCENT, DATE), then lexicon, then name-shape rules, then the model — then
+//!    by position. A candidate overlapping one already taken is dropped.
+//! 3. Propagated mentions fill only text that nothing took in step 2, longest first.
+//!
+//! Every entity keeps its evidence: the alias and canonical name, the rule, the model's
+//! confidence, or the full name it was propagated from. A link's attributes (a stock code
+//! on 机器人) are hints in the [`Document`], never labels.
 
 pub mod lexicon;
+pub mod rules;
+pub mod tagger;
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::annotate::{Entity, EntitySource, Status};
 use crate::document::Document;
 use lexicon::Lexicon;
+use tagger::Tagger;
 
 /// A proposal before merging.
 #[derive(Debug, Clone)]
 struct Candidate {
-    range: std::ops::Range<usize>,
+    range: Range<usize>,
     label: String,
     source: EntitySource,
+    /// Order among equally long candidates (lower wins).
+    rank: u8,
+    /// The model's confidence, for model spans.
+    confidence: Option<f32>,
     canonical: Option<String>,
     evidence: String,
 }
 
-/// Runs every recognizer over `doc` and returns suggestions in text order, with ids
-/// `e1`, `e2`, ...
-///
-/// Merging: candidates are taken longest first (then earliest, then by source in the
-/// order lexicon, rule, model); a candidate overlapping one already taken is dropped.
+/// Settings of the merge, chosen on CLUENER's validation split (see docs/RECOGNITION.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Model spans whose confidence is below this are dropped.
+    pub min_model_confidence: f32,
+    /// Find other mentions of names found elsewhere in the document.
+    pub propagate: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config { min_model_confidence: 0.5, propagate: true }
+    }
+}
+
+/// The whole pipeline: lexicon, rules, an optional tagger, propagation and the merge.
+#[derive(Debug, Clone)]
+pub struct Recognizer {
+    lexicon: Lexicon,
+    tagger: Option<Tagger>,
+    pub config: Config,
+}
+
+impl Recognizer {
+    /// Lexicon, rules and propagation; no model until [`Recognizer::with_tagger`].
+    pub fn new(lexicon: Lexicon) -> Recognizer {
+        Recognizer { lexicon, tagger: None, config: Config::default() }
+    }
+
+    /// Adds the statistical tagger, e.g. `Tagger::from_bytes(&asset)?` once the app has
+    /// fetched the asset, or [`Tagger::builtin`].
+    pub fn with_tagger(mut self, tagger: Tagger) -> Recognizer {
+        self.tagger = Some(tagger);
+        self
+    }
+
+    /// The built-in lexicon and the built-in tagger.
+    pub fn builtin() -> Recognizer {
+        Recognizer::new(Lexicon::builtin()).with_tagger(Tagger::builtin())
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    pub fn has_tagger(&self) -> bool {
+        self.tagger.is_some()
+    }
+
+    /// Entities of a document, in text order, with ids `e1`, `e2`, ...
+    pub fn recognize(&self, doc: &Document) -> Vec<Entity> {
+        self.recognize_text(&doc.text)
+    }
+
+    /// Entities of a plain text (byte ranges), in text order, with ids `e1`, `e2`, ...
+    pub fn recognize_text(&self, text: &str) -> Vec<Entity> {
+        run(text, &self.lexicon, self.tagger.as_ref(), &self.config)
+    }
+}
+
+/// Lexicon, rules and propagation over a document, without the statistical tagger (see
+/// [`Recognizer`] for the whole pipeline). Suggestions in text order, ids `e1`, `e2`, ...
 pub fn recognize(doc: &Document, lexicon: &Lexicon) -> Vec<Entity> {
-    let mut candidates: Vec<Candidate> = lexicon
-        .find(&doc.text)
-        .into_iter()
+    run(&doc.text, lexicon, None, &Config::default())
+}
+
+/// The pipeline. The lexicon is scanned once; its matches serve as candidates, as the
+/// places that start Chinese names, and as the tagger's hints.
+fn run(text: &str, lexicon: &Lexicon, tagger: Option<&Tagger>, config: &Config) -> Vec<Entity> {
+    let matches = lexicon.find(text);
+    let mut candidates = knowledge_candidates(text, &matches);
+    if let Some(tagger) = tagger {
+        let model = model_candidates(tagger, text, &matches, config);
+        let knowledge = SpanIndex::new(candidates.iter().map(|c| c.range.clone()).collect());
+        candidates.extend(model.into_iter().filter(|m| !knowledge.any_crossed_by(&m.range)));
+    }
+    let mut taken = take_longest(candidates, &Default::default());
+    if config.propagate {
+        let more = propagate(text, &taken, lexicon);
+        let extra = take_longest(more, &taken);
+        taken.extend(extra);
+    }
+    finish(taken)
+}
+
+/// Lexicon and rule candidates.
+fn knowledge_candidates(text: &str, matches: &[lexicon::LexiconMatch<'_>]) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = matches
+        .iter()
         .map(|m| Candidate {
-            range: m.range,
+            range: m.range.clone(),
             label: m.entry.label.clone(),
             source: EntitySource::Lexicon,
+            rank: 1,
+            confidence: None,
             canonical: Some(m.entry.canonical.clone()),
             evidence: if m.alias == m.entry.canonical {
                 format!("lexicon entry {}", m.entry.canonical)
@@ -38,16 +155,126 @@ pub fn recognize(doc: &Document, lexicon: &Lexicon) -> Vec<Entity> {
             },
         })
         .collect();
-    candidates.sort_by_key(|c| (std::cmp::Reverse(c.range.len()), c.range.start, c.source as u8));
-    // Taken spans never overlap, so the one starting last before `c` ends is the only
-    // one that can overlap it: O(log n) per candidate.
+    let places: Vec<Range<usize>> = matches.iter().filter(|m| m.entry.label == "LOC").map(|m| m.range.clone()).collect();
+    for m in rules::find_with_places(text, &places) {
+        let rank = if matches!(m.label, "MONEY" | "PERCENT" | "DATE") { 0 } else { 2 };
+        out.push(Candidate { range: m.range, label: m.label.to_string(), source: EntitySource::Rule, rank, confidence: None, canonical: None, evidence: format!("rule: {}", m.rule) });
+    }
+    out
+}
+
+/// Tagger candidates, sentence by sentence.
+fn model_candidates(tagger: &Tagger, text: &str, matches: &[lexicon::LexiconMatch<'_>], config: &Config) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for sentence in sentences(text) {
+        let chunk = &text[sentence.clone()];
+        let offsets: Vec<usize> = chunk.char_indices().map(|(b, _)| sentence.start + b).chain([sentence.end]).collect();
+        let chars: Vec<char> = chunk.chars().collect();
+        let hints = tagger::hints_for(&offsets, matches);
+        for span in tagger.tag(&chars, &hints) {
+            let confidence = span.confidence;
+            let label = tagger::LABELS[span.label];
+            let surface: String = chars[span.chars.clone()].iter().collect();
+            if span.chars.len() < 2 || confidence < config.min_model_confidence || NOT_NAMES.contains(&surface.as_str()) {
+                continue;
+            }
+            // A bracketed code after a name (交通银行（601328.sh）) is not part of it.
+            let mut end = span.chars.end;
+            if let Some(open) = chars[span.chars.clone()].iter().position(|c| matches!(c, '（' | '(')) {
+                let inside = &chars[span.chars.start + open + 1..end];
+                if open >= 2 && inside.iter().all(|c| c.is_ascii() || matches!(c, '）' | ')')) {
+                    end = span.chars.start + open;
+                }
+            }
+            out.push(Candidate {
+                range: offsets[span.chars.start]..offsets[end],
+                label: label.to_string(),
+                source: EntitySource::Model,
+                rank: 3,
+                confidence: Some(confidence),
+                canonical: None,
+                evidence: format!("model: {label}, confidence {confidence:.2}"),
+            });
+        }
+    }
+    out
+}
+
+/// Ranges sorted by start, for "does this span cross any of them?" without a full scan.
+struct SpanIndex {
+    ranges: Vec<Range<usize>>,
+    longest: usize,
+}
+
+impl SpanIndex {
+    fn new(mut ranges: Vec<Range<usize>>) -> SpanIndex {
+        ranges.sort_by_key(|r| (r.start, r.end));
+        let longest = ranges.iter().map(|r| r.len()).max().unwrap_or(0);
+        SpanIndex { ranges, longest }
+    }
+
+    /// Does `span` cross (overlap without containing) one of the ranges? Only ranges
+    /// starting within `longest` bytes before `span` ends can overlap it.
+    fn any_crossed_by(&self, span: &Range<usize>) -> bool {
+        let from = self.ranges.partition_point(|r| r.start + self.longest < span.start);
+        let to = self.ranges.partition_point(|r| r.start < span.end);
+        self.ranges[from..to.max(from)].iter().any(|r| crosses(span, r))
+    }
+}
+
+/// Byte ranges of sentences: split after 。！？!? and at line breaks; a piece longer than
+/// 300 characters is split again after ；，.
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut count = 0;
+    for (b, c) in text.char_indices() {
+        count += 1;
+        let end = b + c.len_utf8();
+        let hard = matches!(c, '。' | '！' | '？' | '!' | '?' | '\n');
+        let soft = count > 300 && matches!(c, '；' | '，' | ';' | ',');
+        if hard || soft || count >= 1000 {
+            if !text[start..end].trim().is_empty() {
+                out.push(start..end);
+            }
+            start = end;
+            count = 0;
+        }
+    }
+    if start < text.len() && !text[start..].trim().is_empty() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// Does `a` overlap `b` without containing it?
+fn crosses(a: &Range<usize>, b: &Range<usize>) -> bool {
+    let overlap = a.start < b.end && b.start < a.end;
+    let contains = a.start <= b.start && b.end <= a.end;
+    overlap && !contains
+}
+
+/// Takes candidates longest first (then by rank, then position), skipping any that
+/// overlaps one already taken or one in `blocked`. Returns those taken, keyed by start.
+fn take_longest(mut candidates: Vec<Candidate>, blocked: &std::collections::BTreeMap<usize, Candidate>) -> std::collections::BTreeMap<usize, Candidate> {
+    candidates.sort_by(|a, b| {
+        (std::cmp::Reverse(a.range.len()), a.rank, a.range.start, &a.label).cmp(&(std::cmp::Reverse(b.range.len()), b.rank, b.range.start, &b.label))
+    });
     let mut taken: std::collections::BTreeMap<usize, Candidate> = std::collections::BTreeMap::new();
+    // Taken spans never overlap, so the one starting last before `c` ends is the only one
+    // that can overlap it: O(log n) per candidate.
+    let overlaps = |map: &std::collections::BTreeMap<usize, Candidate>, r: &Range<usize>| {
+        map.range(..r.end).next_back().is_some_and(|(_, t)| t.range.end > r.start)
+    };
     for c in candidates {
-        let overlaps = taken.range(..c.range.end).next_back().is_some_and(|(_, t)| t.range.end > c.range.start);
-        if !overlaps && !c.range.is_empty() {
+        if !c.range.is_empty() && !overlaps(&taken, &c.range) && !overlaps(blocked, &c.range) {
             taken.insert(c.range.start, c);
         }
     }
+    taken
+}
+
+fn finish(taken: std::collections::BTreeMap<usize, Candidate>) -> Vec<Entity> {
     taken
         .into_values()
         .enumerate()
@@ -61,4 +288,195 @@ pub fn recognize(doc: &Document, lexicon: &Lexicon) -> Vec<Entity> {
             evidence: c.evidence,
         })
         .collect()
+}
+
+/// A model find below this confidence is not looked for elsewhere in the document.
+const PROPAGATE_MODEL_CONFIDENCE: f32 = 0.9;
+
+/// Common words that are never a name on their own, whatever the model says: 机器人 is
+/// robots (and, linked to a stock code, also a listed company's short name).
+const NOT_NAMES: &[&str] = &[
+    "机器人", "交通", "汽车", "科技", "银行", "公司", "集团", "政府", "企业", "平台", "中心", "市场", "基金", "证券", "保险",
+    "芯片", "软件", "互联网", "人工智能", "智能", "新能源", "电池", "半导体", "产业", "行业", "国家", "城市", "地方",
+];
+
+/// Industry words that may end a Chinese company's short form (青禾数据科技 → 青禾数据).
+const INDUSTRY: &[&str] = &[
+    "科技", "技术", "信息", "网络", "电子", "智能", "软件", "数据", "通信", "传媒", "文化", "实业", "控股", "投资", "能源",
+    "汽车", "电器", "医药", "药业", "生物", "新材料", "材料", "半导体", "集成电路", "微电子", "机器人", "物流", "贸易", "咨询",
+];
+
+/// English words too common to stand alone as a short form.
+const COMMON_FIRST_WORDS: &[&str] = &["China", "Chinese", "United", "General", "American", "National", "International", "First", "New", "Global", "The", "Bank"];
+
+/// The short forms of a full company name, longest first.
+pub fn short_forms(full: &str, lexicon: &Lexicon) -> Vec<String> {
+    let mut forms = Vec::new();
+    let is_latin = full.is_ascii();
+    if is_latin {
+        let words: Vec<&str> = full.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+        const SUFFIX: &[&str] = &["Inc", "Inc.", "Incorporated", "Corp", "Corp.", "Corporation", "Co", "Co.", "Ltd", "Ltd.", "Limited", "LLC", "LLP", "PLC", "plc", "ASA", "AS", "AG", "GmbH", "S.A.", "SE", "N.V.", "Group", "Holdings"];
+        let mut n = words.len();
+        while n > 0 && SUFFIX.contains(&words[n - 1]) {
+            n -= 1;
+        }
+        if n > 0 && n < words.len() {
+            forms.push(words[..n].join(" "));
+            if n > 1 && words[0].len() >= 3 && !COMMON_FIRST_WORDS.contains(&words[0]) {
+                forms.push(words[0].to_string());
+            }
+        }
+        return forms;
+    }
+    // Not a bare 集团: 上海电气集团's short form is a question of knowledge, not of shape.
+    let Some(suffix) = rules::CN_LEGAL.iter().filter(|s| **s != "集团").find(|s| full.ends_with(**s)) else {
+        return forms;
+    };
+    let mut core = &full[..full.len() - suffix.len()];
+    // A leading place: 杭州青禾数据科技 → 青禾数据科技.
+    if let Some(m) = lexicon.find(core).into_iter().find(|m| m.range.start == 0 && m.entry.label == "LOC") {
+        core = &core[m.range.end..];
+    }
+    // Parenthesised places inside: 英特尔（中国） → 英特尔.
+    let core = core.split(['（', '(']).next().unwrap_or(core);
+    if core.chars().count() >= 2 {
+        forms.push(core.to_string());
+    }
+    if let Some(word) = INDUSTRY.iter().find(|w| core.ends_with(**w)) {
+        let shorter = &core[..core.len() - word.len()];
+        if shorter.chars().count() >= 2 {
+            forms.push(shorter.to_string());
+        }
+    }
+    forms
+}
+
+/// Other mentions of what was taken: exact repeats of every name (not of numbers or
+/// dates, which the rules find anyway) and the short forms of company full names.
+fn propagate(text: &str, taken: &std::collections::BTreeMap<usize, Candidate>, lexicon: &Lexicon) -> Vec<Candidate> {
+    // (form, index of the origin among `origins`)
+    let origins: Vec<&Candidate> = taken.values().filter(|c| matches!(c.label.as_str(), "COMPANY" | "ORG" | "PERSON" | "LOC")).collect();
+    let mut forms: Vec<(String, usize, bool)> = Vec::new();
+    for (k, c) in origins.iter().enumerate() {
+        let surface = &text[c.range.clone()];
+        // Repeats of a model find only when the model was sure: one wrong guess must not
+        // spread through the document.
+        let sure = c.confidence.is_none_or(|p| p >= PROPAGATE_MODEL_CONFIDENCE);
+        if surface.chars().count() >= 2 && c.source != EntitySource::Lexicon && sure && !forms.iter().any(|f| f.0 == surface) {
+            forms.push((surface.to_string(), k, false));
+        }
+        if c.label == "COMPANY" {
+            for f in short_forms(surface, lexicon) {
+                if !forms.iter().any(|g| g.0 == f) {
+                    forms.push((f, k, true));
+                }
+            }
+        }
+    }
+    if forms.is_empty() {
+        return Vec::new();
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(forms.iter().map(|f| f.0.as_str()))
+        .expect("a handful of names");
+    let mut out = Vec::new();
+    for m in automaton.find_iter(text) {
+        let (form, k, short) = &forms[m.pattern().as_usize()];
+        let origin = origins[*k];
+        if origin.range == (m.start()..m.end()) || !lexicon::is_word_bounded(text, m.start(), m.end()) {
+            continue;
+        }
+        let full = &text[origin.range.clone()];
+        let evidence = if *short {
+            format!("short form {form} of {full} ({})", origin.evidence)
+        } else {
+            format!("another mention of {full} ({})", origin.evidence)
+        };
+        out.push(Candidate {
+            range: m.start()..m.end(),
+            label: origin.label.clone(),
+            source: origin.source,
+            rank: 4,
+            confidence: origin.confidence,
+            canonical: origin.canonical.clone().or_else(|| Some(full.to_string())),
+            evidence,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str, recognizer: &Recognizer) -> Vec<(String, String, String)> {
+        recognizer.recognize_text(text).into_iter().map(|e| (text[e.range].to_string(), e.label, e.evidence)).collect()
+    }
+
+    #[test]
+    fn short_forms_of_full_names() {
+        let lexicon = Lexicon::builtin();
+        assert_eq!(short_forms("杭州青禾数据科技有限公司", &lexicon), vec!["青禾数据科技", "青禾数据"]);
+        assert_eq!(short_forms("Northwind Robotics AS", &lexicon), vec!["Northwind Robotics", "Northwind"]);
+        assert_eq!(short_forms("China Widgets Inc.", &lexicon), vec!["China Widgets"]);
+    }
+
+    #[test]
+    fn propagation_points_to_the_full_name() {
+        let recognizer = Recognizer::new(Lexicon::builtin());
+        let text = "杭州青禾数据科技有限公司今天发布新品。青禾数据表示，Northwind Robotics AS 也将合作。Northwind 的团队来自挪威。";
+        let f = found(text, &recognizer);
+        let get = |s: &str| f.iter().find(|(t, _, _)| t == s).unwrap_or_else(|| panic!("{s} not in {f:?}")).clone();
+        assert_eq!(get("杭州青禾数据科技有限公司").1, "COMPANY");
+        let short = get("青禾数据");
+        assert_eq!(short.1, "COMPANY");
+        assert!(short.2.contains("杭州青禾数据科技有限公司"), "{}", short.2);
+        assert!(get("Northwind").2.contains("Northwind Robotics AS"));
+        assert_eq!(get("Northwind Robotics AS").1, "COMPANY");
+    }
+
+    #[test]
+    fn merge_is_longest_first_and_model_never_cuts_knowledge() {
+        let a = Candidate { range: 0..6, label: "COMPANY".into(), source: EntitySource::Lexicon, rank: 1, confidence: None, canonical: None, evidence: String::new() };
+        let b = Candidate { range: 3..9, label: "COMPANY".into(), source: EntitySource::Model, rank: 3, confidence: None, canonical: None, evidence: String::new() };
+        let c = Candidate { range: 0..12, label: "LOC".into(), source: EntitySource::Model, rank: 3, confidence: None, canonical: None, evidence: String::new() };
+        assert!(crosses(&b.range, &a.range));
+        assert!(!crosses(&c.range, &a.range));
+        let taken = take_longest(vec![a.clone(), c.clone()], &Default::default());
+        assert_eq!(taken.values().map(|c| c.range.clone()).collect::<Vec<_>>(), vec![0..12]);
+        // Equal lengths: the lower rank (lexicon before model) wins, whatever the order.
+        let d = Candidate { range: 0..6, label: "ORG".into(), source: EntitySource::Model, rank: 3, confidence: None, canonical: None, evidence: String::new() };
+        let taken = take_longest(vec![d, a], &Default::default());
+        assert_eq!(taken[&0].source, EntitySource::Lexicon);
+    }
+
+    fn builtin() -> &'static Recognizer {
+        static R: std::sync::OnceLock<Recognizer> = std::sync::OnceLock::new();
+        R.get_or_init(Recognizer::builtin)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the text, entities are non-empty, on character boundaries, in order,
+        /// never overlapping, and each says why it was found.
+        #[test]
+        fn entities_are_well_formed_on_any_text(text in "([临港新片区百度科技有限公司上海宁德时代说，。、（）()%$0-9a-zA-Z .年月日亿元𠮷🚀\n]){0,80}") {
+            let entities = builtin().recognize_text(&text);
+            let mut end = 0;
+            for e in &entities {
+                proptest::prop_assert!(!e.range.is_empty() && e.range.start >= end);
+                proptest::prop_assert!(text.is_char_boundary(e.range.start) && text.is_char_boundary(e.range.end));
+                proptest::prop_assert!(!e.evidence.is_empty());
+                end = e.range.end;
+            }
+        }
+    }
+
+    #[test]
+    fn sentences_split_at_full_stops() {
+        let text = "第一句。第二句！\n第三句";
+        let parts: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(parts, vec!["第一句。", "第二句！", "\n", "第三句"].into_iter().filter(|s| !s.trim().is_empty()).collect::<Vec<_>>());
+    }
 }
