@@ -128,6 +128,12 @@ fn run(text: &str, lexicon: &Lexicon, tagger: Option<&Tagger>, config: &Config) 
         let knowledge = SpanIndex::new(candidates.iter().map(|c| c.range.clone()).collect());
         candidates.extend(model.into_iter().filter(|m| !knowledge.any_crossed_by(&m.range)));
     }
+    // No entity begins or ends with white space: a model span may run on into a space
+    // (or an NBSP), which no consumer's tokenizer would align with.
+    for c in &mut candidates {
+        c.range = trim_range(text, c.range.clone());
+    }
+    candidates.retain(|c| !c.range.is_empty());
     let mut taken = take_longest(candidates, &Default::default());
     if config.propagate {
         let more = propagate(text, &taken, lexicon);
@@ -135,6 +141,14 @@ fn run(text: &str, lexicon: &Lexicon, tagger: Option<&Tagger>, config: &Config) 
         taken.extend(extra);
     }
     finish(taken)
+}
+
+/// `range` without white space at either end.
+fn trim_range(text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let slice = &text[range.clone()];
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    let end = (range.end - (slice.len() - slice.trim_end().len())).max(start);
+    start..end
 }
 
 /// Lexicon and rule candidates.
@@ -412,6 +426,18 @@ mod tests {
 
     fn found(text: &str, recognizer: &Recognizer) -> Vec<(String, String, String)> {
         recognizer.recognize_text(text).into_iter().map(|e| (text[e.range].to_string(), e.label, e.evidence)).collect()
+    }
+
+    #[test]
+    fn no_entity_starts_or_ends_with_white_space() {
+        // Regression: the tagger ran a span on into the NBSP (kept as a space) after a name.
+        let text = "🚀据悉，华为\u{a0}和 Unity Technologies 将合作！\r\n";
+        for e in Recognizer::builtin().recognize_text(text) {
+            let s = &text[e.range.clone()];
+            assert_eq!(s, s.trim(), "{e:?}");
+        }
+        assert_eq!(trim_range(" a b ", 0..5), 1..4);
+        assert_eq!(trim_range("   ", 0..3).len(), 0);
     }
 
     #[test]
