@@ -12,35 +12,31 @@ use huaxian_core::formats::{self, ExportOptions, Format, InputFile, OffsetUnit};
 use huaxian_core::labels::default_labels;
 use huaxian_core::recognize::Recognizer;
 
-/// The formats, as the command line names them (the core's names).
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// Huaxian JSON, one document (native)
-    Huaxian,
-    /// Huaxian JSON lines, one document per line (native)
-    HuaxianJsonl,
-    /// doccano JSON lines: {"text", "label": [[start, end, LABEL]]}
-    Doccano,
-    /// Label Studio tasks (suggestions as predictions, decisions as annotations) and labelling config
-    LabelStudio,
-    /// spaCy JSON lines for Example.from_dict
-    SpacyJsonl,
-    /// spaCy binary DocBin (.spacy); export only
-    Spacy,
-    /// Prodigy JSON lines
-    Prodigy,
-    /// brat standoff, .txt + .ann per document
-    Brat,
-    /// IOB2 CoNLL, one token per line (a CJK character, a Latin word)
-    Iob2,
-    /// W3C Web Annotation JSON-LD with quote and position selectors; export only
-    W3c,
+/// A format as the command line names it: the core's [`Format`], with its name and
+/// description, so the list lives in one place.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct FormatArg(Format);
+
+static FORMAT_ARGS: std::sync::LazyLock<Vec<FormatArg>> =
+    std::sync::LazyLock::new(|| Format::ALL.iter().map(|&f| FormatArg(f)).collect());
+
+impl ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        FORMAT_ARGS.as_slice()
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let mut help = self.0.description().to_string();
+        if !self.0.can_import() {
+            help.push_str("; export only");
+        }
+        Some(clap::builder::PossibleValue::new(self.0.name()).help(help))
+    }
 }
 
 impl FormatArg {
     fn core(self) -> Format {
-        let name = self.to_possible_value().expect("no skipped variants");
-        Format::from_name(name.get_name()).expect("the command line names the core's formats")
+        self.0
     }
 }
 
