@@ -16,7 +16,7 @@ use crate::components::side_panel::SidePanel;
 use crate::components::export_panel::{ExportPanel, ExportRequest};
 use crate::components::toolbar::Toolbar;
 use huaxian_core::formats;
-use crate::state::{Action, Dirty, DocEntry, DocStatus, Workspace};
+use crate::state::{Action, Dirty, DocEntry, DocStatus, ModelState, Workspace};
 
 /// The sample article the project wrote, built into the app so it works offline.
 const SAMPLE: &[u8] = include_bytes!("../assets/sample-article.html");
@@ -261,11 +261,41 @@ struct Menu {
     top: f64,
 }
 
+/// Fetches the tagger's weights (a file beside the page) and hands them to the workspace.
+async fn load_model() -> Result<huaxian_core::recognize::tagger::Tagger, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str("tagger.bin"))
+        .await
+        .map_err(|_| "the model file could not be fetched".to_string())?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
+    if !response.ok() {
+        return Err(format!("the model file answered {}", response.status()));
+    }
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(|_| "unreadable".to_string())?)
+        .await
+        .map_err(|_| "the model file could not be read".to_string())?;
+    huaxian_core::recognize::tagger::Tagger::from_bytes(&js_sys::Uint8Array::new(&buffer).to_vec()).map_err(|e| e.to_string())
+}
+
 #[component(App)]
 pub fn app() -> Html {
     let state = use_reducer(Workspace::default);
     let dispatch = state.dispatcher();
     let _db = use_storage(&state);
+    {
+        // After the first paint: lexicon and rules have already highlighted.
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            after_paint(wasm_bindgen::closure::Closure::once_into_js(move || {
+                spawn_local(async move {
+                    match load_model().await {
+                        Ok(tagger) => dispatch.dispatch(Action::ModelReady(tagger)),
+                        Err(e) => dispatch.dispatch(Action::ModelFailed(e)),
+                    }
+                });
+            }));
+        });
+    }
     let menu = use_state(|| None::<Menu>);
     let help = use_state(|| false);
     let confirm_clear = use_state(|| false);
@@ -575,6 +605,13 @@ pub fn app() -> Html {
                 <span class="brand">{ "划线 Huaxian" }</span>
                 <Toolbar {on_files} {on_sample} {on_paste} {on_export} {on_import} on_export_all={on_export_all.clone()} {on_clear}
                     can_export={current.is_some()} />
+                <span class="model-status" aria-live="polite" data-state={match &ws.model { ModelState::Loading => "loading", ModelState::Ready => "ready", ModelState::Failed(_) => "failed" }}>
+                    { match &ws.model {
+                        ModelState::Loading => "model: loading…".to_string(),
+                        ModelState::Ready => "model: ready".to_string(),
+                        ModelState::Failed(e) => format!("model unavailable ({e}); lexicon and rules still work"),
+                    } }
+                </span>
                 if let Some(entry) = current {
                     <span class="history">
                         <button type="button" id="undo-button" onclick={undo} disabled={!entry.annotations.can_undo()} aria-label="undo (Ctrl+Z)">{ "↶ Undo" }</button>

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use huaxian_core::export::Export;
 use huaxian_core::labels::default_labels;
-use huaxian_core::recognize::{lexicon::Lexicon, recognize};
+use huaxian_core::recognize::{lexicon::Lexicon, recognize, tagger::Tagger, Recognizer};
 use huaxian_core::store::{self, Annotations};
 use huaxian_core::{Document, LabelDef};
 use yew::Reducible;
@@ -21,6 +21,27 @@ use yew::Reducible;
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(Lexicon::builtin)
+}
+
+/// The whole pipeline with the statistical tagger, once its weights have been fetched
+/// (after the first paint: lexicon and rules highlight at once, the model joins later).
+static FULL: OnceLock<Recognizer> = OnceLock::new();
+
+/// Texts longer than this (bytes) get lexicon and rules only: the tagger tags about a
+/// million characters a second natively, slower in the page, and a 50 MB article must
+/// still open in seconds.
+pub const MODEL_MAX_TEXT: usize = 4 * 1024 * 1024;
+
+fn recognize_now(doc: &Document) -> Vec<huaxian_core::Entity> {
+    match FULL.get() {
+        Some(full) if doc.text.len() <= MODEL_MAX_TEXT => full.recognize(doc),
+        _ => recognize(doc, lexicon()),
+    }
+}
+
+/// Whether the model has joined.
+pub fn model_ready() -> bool {
+    FULL.get().is_some()
 }
 
 /// Marks stored bytes that are a Huaxian export rather than an article.
@@ -87,7 +108,7 @@ impl DocEntry {
     /// Ingests and recognizes; the label set is the workspace's current one.
     pub fn open(name: &str, bytes: Vec<u8>, labels: Vec<LabelDef>) -> Result<DocEntry, String> {
         let doc = huaxian_core::ingest(&bytes, name).map_err(|e| format!("{name}: {e}"))?;
-        let entities = recognize(&doc, lexicon());
+        let entities = recognize_now(&doc);
         let annotations = Annotations::new(entities, labels, doc.text.len());
         Ok(DocEntry::new(doc, bytes, annotations, DocStatus::New, false))
     }
@@ -169,6 +190,16 @@ pub struct Inner {
     pub storage_problem: Option<String>,
     /// The entity last hovered or focused, whose evidence the side panel shows.
     pub focused: Option<String>,
+    pub model: ModelState,
+}
+
+/// The statistical tagger's weights: fetched after the first paint.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum ModelState {
+    #[default]
+    Loading,
+    Ready,
+    Failed(String),
 }
 
 impl Inner {
@@ -243,6 +274,10 @@ pub enum Action {
     SetStatus(DocStatus),
     /// Removes every document (the page asks first and offers an export).
     Clear,
+    /// The tagger's weights arrived: documents nobody has touched yet are recognized again
+    /// with the model; edited ones keep exactly what the person did.
+    ModelReady(Tagger),
+    ModelFailed(String),
 }
 
 impl Reducible for Workspace {
@@ -339,9 +374,21 @@ impl Reducible for Workspace {
                     }
                 }
                 Action::Clear => {
-                    *ws = Inner::default();
+                    let model = std::mem::take(&mut ws.model);
+                    *ws = Inner { model, ..Inner::default() };
                     dirty = Dirty::Documents;
                 }
+                Action::ModelReady(tagger) => {
+                    let _ = FULL.set(Recognizer::new(lexicon().clone()).with_tagger(tagger));
+                    for entry in ws.docs.iter_mut().filter(|d| d.status == DocStatus::New && !d.imported && !d.annotations.can_undo()) {
+                        let labels = entry.annotations.labels().to_vec();
+                        entry.annotations = Annotations::new(recognize_now(&entry.doc), labels, entry.doc.text.len());
+                        entry.refresh_views();
+                    }
+                    ws.model = ModelState::Ready;
+                    dirty = Dirty::Documents;
+                }
+                Action::ModelFailed(e) => ws.model = ModelState::Failed(e),
             }
         }
         Rc::new(Workspace { inner: self.inner.clone(), version: self.version + 1, dirty })

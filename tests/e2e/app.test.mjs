@@ -268,3 +268,24 @@ test('a file past the size limit is refused with the limit named, and nothing is
   await context.close();
   fs.rmSync(path.dirname(file), { recursive: true });
 });
+
+test('lexicon and rules highlight at once; the model joins when its weights arrive', async () => {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const { page, requests, context } = await openApp(browser, server.origin, {
+    waitForModel: false,
+    beforeLoad: (p) => p.route('**/tagger.bin', async (route) => { await held; await route.continue(); }),
+  });
+  await page.click('#sample-button');
+  await page.waitForSelector('mark[data-label="COMPANY"]');
+  assert.equal(await page.getAttribute('.model-status', 'data-state'), 'loading');
+  assert.equal(await page.$$eval('mark.model', (m) => m.length), 0);
+  release();
+  await page.waitForSelector('.model-status[data-state="ready"]');
+  const person = page.locator('mark[data-label="PERSON"]', { hasText: '王立群' });
+  await person.waitFor();
+  assert.match(await person.getAttribute('aria-label'), /model: PERSON, confidence/);
+  assert.ok(requests.some((u) => u.endsWith('/tagger.bin')));
+  assert.deepEqual(foreignRequests(requests, server.origin), []);
+  await context.close();
+});

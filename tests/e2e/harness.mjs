@@ -54,9 +54,10 @@ export async function launch() {
  * Opens the app in a fresh context. Returns the page, every URL it requested, every
  * dialog it opened and every console error, so tests can assert on them.
  */
-export async function openApp(browser, origin) {
+export async function openApp(browser, origin, { waitForModel = true, beforeLoad } = {}) {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
+  if (beforeLoad) await beforeLoad(page);
   const requests = [];
   const dialogs = [];
   const errors = [];
@@ -66,6 +67,8 @@ export async function openApp(browser, origin) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(origin + '/');
   await page.waitForSelector('#sample-button');
+  // The tagger joins after the first paint; most tests want a settled page.
+  if (waitForModel) await page.waitForSelector('.model-status[data-state="ready"]');
   return { context, page, requests, dialogs, errors };
 }
 

@@ -175,7 +175,8 @@ test('accept all and reject all work per label and per source, with a live count
   assert.equal(await page.$$eval('mark[data-label="COMPANY"].suggested', (m) => m.length), 0);
   await page.click('#undo-button');
   await page.waitForFunction((n) => document.querySelector('.unreviewed-count').textContent === String(n), total);
-  await page.click('.reject-source');
+  // One button per source (lexicon, rules, model): reject everything, source by source.
+  while (await page.$('.reject-source')) await page.click('.reject-source');
   await page.waitForFunction(() => document.querySelector('.unreviewed-count').textContent === '0');
   assert.equal(await page.$$eval('mark.rejected', (m) => m.length), total);
   await context.close();

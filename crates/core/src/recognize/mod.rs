@@ -126,7 +126,16 @@ fn run(text: &str, lexicon: &Lexicon, tagger: Option<&Tagger>, config: &Config) 
     if let Some(tagger) = tagger {
         let model = model_candidates(tagger, text, &matches, config);
         let knowledge = SpanIndex::new(candidates.iter().map(|c| c.range.clone()).collect());
-        candidates.extend(model.into_iter().filter(|m| !knowledge.any_crossed_by(&m.range)));
+        // A known name is complete as written: the model may not run a company, body or
+        // person the lexicon or rules found on by a character or two (Unity中国 →
+        // "Unity中国达" from 达成) unless the result ends like a name (百度公司). It may
+        // still grow a place into an address (北京 → 北京市海淀区).
+        let names = SpanIndex::new(
+            candidates.iter().filter(|c| matches!(c.label.as_str(), "COMPANY" | "ORG" | "PERSON")).map(|c| c.range.clone()).collect(),
+        );
+        candidates.extend(model.into_iter().filter(|m| {
+            !knowledge.any_crossed_by(&m.range) && (ends_like_a_name(&text[m.range.clone()]) || !names.grown_slightly_by(text, &m.range))
+        }));
     }
     // No entity begins or ends with white space: a model span may run on into a space
     // (or an NBSP), which no consumer's tokenizer would align with.
@@ -214,6 +223,16 @@ fn model_candidates(tagger: &Tagger, text: &str, matches: &[lexicon::LexiconMatc
     out
 }
 
+/// Whether a span ends as an organisation's name does (百度公司, 华为技术有限公司, 招商银行),
+/// so that the model's growing a known name to it is believable.
+fn ends_like_a_name(span: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "公司", "集团", "银行", "科技", "股份", "控股", "汽车", "证券", "基金", "保险", "电子", "网络", "通信", "医药",
+        "传媒", "能源", "实验室", "研究院", "大学", "协会", "委员会", "中心", "局", "部", "厅", "所", "院", "会",
+    ];
+    ENDINGS.iter().any(|e| span.ends_with(e))
+}
+
 /// Ranges sorted by start, for "does this span cross any of them?" without a full scan.
 struct SpanIndex {
     ranges: Vec<Range<usize>>,
@@ -233,6 +252,17 @@ impl SpanIndex {
         let from = self.ranges.partition_point(|r| r.start + self.longest < span.start);
         let to = self.ranges.partition_point(|r| r.start < span.end);
         self.ranges[from..to.max(from)].iter().any(|r| crosses(span, r))
+    }
+
+    /// Does `span` hold one of the ranges plus one or two characters more (the model
+    /// running a name on into the next word: Unity中国 → Unity中国达)?
+    fn grown_slightly_by(&self, text: &str, span: &Range<usize>) -> bool {
+        let from = self.ranges.partition_point(|r| r.start + self.longest < span.start);
+        let to = self.ranges.partition_point(|r| r.start < span.end);
+        self.ranges[from..to.max(from)].iter().any(|r| {
+            let contained = span.start <= r.start && r.end <= span.end && r != span;
+            contained && text[span.clone()].chars().count() - text[r.clone()].chars().count() <= 2
+        })
     }
 }
 
@@ -426,6 +456,14 @@ mod tests {
 
     fn found(text: &str, recognizer: &Recognizer) -> Vec<(String, String, String)> {
         recognizer.recognize_text(text).into_iter().map(|e| (text[e.range].to_string(), e.label, e.evidence)).collect()
+    }
+
+    #[test]
+    fn the_model_does_not_grow_a_known_company() {
+        let text = "据悉，沐曦(MetaX)及Unity中国达成合作。";
+        let found: Vec<_> = Recognizer::builtin().recognize_text(text).into_iter().map(|e| text[e.range].to_string()).collect();
+        assert!(found.contains(&"Unity中国".to_string()), "{found:?}");
+        assert!(!found.iter().any(|f| f.starts_with("Unity中国") && f != "Unity中国"), "{found:?}");
     }
 
     #[test]
