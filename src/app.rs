@@ -147,6 +147,11 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
                                 let docs: Vec<DocEntry> = stored
                                     .into_iter()
                                     .filter_map(|s| DocEntry::restore(&s.name, s.bytes, s.annotations.as_deref()).ok())
+                                    .inspect(|d| {
+                                        // Read back from storage: nothing to write again.
+                                        d.source_saved.set(true);
+                                        d.annotations_saved.set(true);
+                                    })
                                     .collect();
                                 *db.borrow_mut() = Some(handle);
                                 dispatch.dispatch(Action::Restore { docs, current });
@@ -166,52 +171,56 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
         let (db, state2) = (db.clone(), state.clone());
         use_effect_with(state.version, move |_| {
             let Some(handle) = db.borrow().clone() else { return };
-            let ws = state2.get();
-            let dispatch = state2.dispatcher();
-            match &state2.dirty {
-                Dirty::Nothing => {}
-                Dirty::Annotations(id) => {
-                    // Serialize after the browser has painted the edit, so the person sees
-                    // it at once; the write itself is still made for every edit.
-                    let (id, state3) = (id.clone(), state2.clone());
-                    let later = wasm_bindgen::closure::Closure::once_into_js(move || {
-                        let json = state3.get().docs.iter().find(|d| d.doc.id == id).map(|d| d.stored_json());
-                        if let Some(json) = json {
-                            spawn_local(async move {
-                                if let Err(e) = storage::save_annotations(&handle, &id, &json).await {
-                                    dispatch.dispatch(Action::StorageFailed(e));
-                                }
-                            });
-                        }
-                    });
-                    after_paint(later);
-                }
-                Dirty::Documents => {
-                    let ids: Vec<String> = ws.docs.iter().map(|d| d.doc.id.clone()).collect();
-                    let current = ws.current;
-                    let docs: Vec<(String, String, Rc<Vec<u8>>, String)> = ws
+            if state2.dirty == Dirty::Nothing {
+                return;
+            }
+            let with_order = state2.dirty == Dirty::DocumentsAndOrder;
+            let (state3, state4, dispatch) = (state2.clone(), state2.clone(), state2.dispatcher());
+            // Serialize after the browser has painted the change, so the person sees it at
+            // once; the write itself is still made for every change. Only what storage
+            // does not hold yet is written: a document's bytes once, its annotations after
+            // each change.
+            after_paint(wasm_bindgen::closure::Closure::once_into_js(move || {
+                let (writes, order) = {
+                    let ws = state3.get();
+                    let writes: Vec<(String, Option<(String, Rc<Vec<u8>>)>, String)> = ws
                         .docs
                         .iter()
-                        .map(|d| (d.doc.id.clone(), d.stored_name(), d.bytes.clone(), d.stored_json()))
+                        .filter(|d| !d.source_saved.get() || !d.annotations_saved.get())
+                        .map(|d| {
+                            let source = (!d.source_saved.replace(true)).then(|| (d.stored_name(), d.bytes.clone()));
+                            d.annotations_saved.set(true);
+                            (d.doc.id.clone(), source, d.stored_json())
+                        })
                         .collect();
-                    spawn_local(async move {
-                        let result = async {
-                            if ids.is_empty() {
-                                return storage::clear(&handle).await;
-                            }
-                            for (id, name, bytes, json) in &docs {
+                    let order = with_order.then(|| (ws.docs.iter().map(|d| d.doc.id.clone()).collect::<Vec<_>>(), ws.current));
+                    (writes, order)
+                };
+                spawn_local(async move {
+                    let result = async {
+                        for (id, source, json) in &writes {
+                            if let Some((name, bytes)) = source {
                                 storage::save_source(&handle, id, name, bytes).await?;
-                                storage::save_annotations(&handle, id, json).await?;
                             }
-                            storage::save_order(&handle, &ids, current).await
+                            storage::save_annotations(&handle, id, json).await?;
                         }
-                        .await;
-                        if let Err(e) = result {
-                            dispatch.dispatch(Action::StorageFailed(e));
+                        match order {
+                            Some((ids, _)) if ids.is_empty() => storage::clear(&handle).await,
+                            Some((ids, current)) => storage::save_order(&handle, &ids, current).await,
+                            None => Ok(()),
                         }
-                    });
-                }
-            }
+                    }
+                    .await;
+                    if let Err(e) = result {
+                        // Not saved after all: the next change tries these documents again.
+                        for d in state4.get().docs.iter().filter(|d| writes.iter().any(|(id, ..)| *id == d.doc.id)) {
+                            d.annotations_saved.set(false);
+                            d.source_saved.set(false);
+                        }
+                        dispatch.dispatch(Action::StorageFailed(e));
+                    }
+                });
+            }));
         });
     }
     db

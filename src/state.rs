@@ -6,7 +6,7 @@
 //! tells Yew that something changed; components receive derived values and re-render only
 //! when those differ.
 
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -80,6 +80,10 @@ pub struct DocEntry {
     /// a focus or hover then re-renders nothing, and an edit clones the list once.
     pub entities_view: Rc<Vec<huaxian_core::Entity>>,
     pub labels_view: Rc<Vec<LabelDef>>,
+    /// Whether storage holds this document's bytes, and its current annotations: a write
+    /// touches only what is stale, so moving between documents rewrites nothing.
+    pub source_saved: Cell<bool>,
+    pub annotations_saved: Cell<bool>,
 }
 
 impl DocEntry {
@@ -92,13 +96,17 @@ impl DocEntry {
             imported,
             entities_view: Rc::default(),
             labels_view: Rc::default(),
+            source_saved: Cell::new(false),
+            annotations_saved: Cell::new(false),
         };
         entry.refresh_views();
         entry
     }
 
-    /// Call after the annotations changed.
+    /// Call after the annotations or the status changed: the views follow and storage is
+    /// told it is stale.
     pub fn refresh_views(&mut self) {
+        self.annotations_saved.set(false);
         self.entities_view = Rc::new(self.annotations.entities().to_vec());
         if self.labels_view.as_slice() != self.annotations.labels() {
             self.labels_view = Rc::new(self.annotations.labels().to_vec());
@@ -222,19 +230,21 @@ pub struct Workspace {
     inner: Rc<RefCell<Inner>>,
     /// Bumped on every change; equality is by version.
     pub version: u64,
-    /// Documents whose stored copy must be rewritten (by index), set by the last action.
+    /// What the last action changed, for storage.
     pub dirty: Dirty,
 }
 
-/// What the last action changed, for the storage layer.
+/// What the last action changed, for the storage layer. Which documents to write is
+/// told by their own `*_saved` flags; this says whether to look, and whether the
+/// workspace's order and open document changed too.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Dirty {
     #[default]
     Nothing,
     /// A document's annotations or status changed.
-    Annotations(String),
-    /// Documents were added, removed or reordered.
     Documents,
+    /// Documents were added, removed or reordered, or another one was opened.
+    DocumentsAndOrder,
 }
 
 impl Default for Workspace {
@@ -306,7 +316,7 @@ impl Reducible for Workspace {
                     if ws.docs.len() > first_new {
                         ws.current = first_new;
                         ws.focused = None;
-                        dirty = Dirty::Documents;
+                        dirty = Dirty::DocumentsAndOrder;
                     }
                     ws.error = (!errors.is_empty()).then(|| errors.join("\n"));
                 }
@@ -323,7 +333,7 @@ impl Reducible for Workspace {
                     }
                     // Also written when nothing was added: storage has just opened, and
                     // documents opened before it did must be saved now.
-                    dirty = Dirty::Documents;
+                    dirty = Dirty::DocumentsAndOrder;
                 }
                 Action::Fail(message) => ws.error = Some(message),
                 Action::StorageFailed(message) => ws.storage_problem = Some(message),
@@ -336,7 +346,7 @@ impl Reducible for Workspace {
                     if i < ws.docs.len() {
                         ws.current = i;
                         ws.focused = None;
-                        dirty = Dirty::Documents;
+                        dirty = Dirty::DocumentsAndOrder;
                     }
                 }
                 Action::Edit(edit) => {
@@ -347,7 +357,7 @@ impl Reducible for Workspace {
                                 if entry.status == DocStatus::New {
                                     entry.status = DocStatus::InProgress;
                                 }
-                                dirty = Dirty::Annotations(entry.doc.id.clone());
+                                dirty = Dirty::Documents;
                                 if let Some(id) = created {
                                     ws.focused = Some(id);
                                 }
@@ -363,20 +373,21 @@ impl Reducible for Workspace {
                         let changed = if undo { entry.annotations.undo() } else { entry.annotations.redo() };
                         if changed {
                             entry.refresh_views();
-                            dirty = Dirty::Annotations(entry.doc.id.clone());
+                            dirty = Dirty::Documents;
                         }
                     }
                 }
                 Action::SetStatus(status) => {
                     if let Some(entry) = ws.current_mut() {
                         entry.status = status;
-                        dirty = Dirty::Annotations(entry.doc.id.clone());
+                        entry.annotations_saved.set(false);
+                        dirty = Dirty::Documents;
                     }
                 }
                 Action::Clear => {
                     let model = std::mem::take(&mut ws.model);
                     *ws = Inner { model, ..Inner::default() };
-                    dirty = Dirty::Documents;
+                    dirty = Dirty::DocumentsAndOrder;
                 }
                 Action::ModelReady(tagger) => {
                     let _ = FULL.set(Recognizer::new(lexicon().clone()).with_tagger(tagger));

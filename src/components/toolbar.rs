@@ -17,6 +17,19 @@ pub struct Props {
     pub can_export: bool,
 }
 
+/// A file input's `change`: hand over the chosen files, then clear the input so the same
+/// file can be chosen again.
+fn files_chosen(cb: &Callback<web_sys::FileList>) -> Callback<Event> {
+    let cb = cb.clone();
+    Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        if let Some(files) = input.files() {
+            cb.emit(files);
+        }
+        input.set_value("");
+    })
+}
+
 #[component(Toolbar)]
 pub fn toolbar(props: &Props) -> Html {
     // The clipboard's HTML flavour, if the last paste had one and the text was not edited
@@ -24,17 +37,7 @@ pub fn toolbar(props: &Props) -> Html {
     let pasted_html = use_mut_ref(|| None::<String>);
     let textarea = use_node_ref();
 
-    let on_change = {
-        let cb = props.on_files.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            if let Some(files) = input.files() {
-                cb.emit(files);
-            }
-            // Let the same file be chosen again.
-            input.set_value("");
-        })
-    };
+    let on_change = files_chosen(&props.on_files);
     let on_paste_event = {
         let pasted_html = pasted_html.clone();
         Callback::from(move |e: Event| {
@@ -68,16 +71,7 @@ pub fn toolbar(props: &Props) -> Html {
             cb.emit(content);
         })
     };
-    let on_import_change = {
-        let cb = props.on_import.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            if let Some(files) = input.files() {
-                cb.emit(files);
-            }
-            input.set_value("");
-        })
-    };
+    let on_import_change = files_chosen(&props.on_import);
     let export_all = props.on_export_all.reform(|_: MouseEvent| ());
     let clear = props.on_clear.reform(|_: MouseEvent| ());
     let sample = props.on_sample.reform(|_: MouseEvent| ());

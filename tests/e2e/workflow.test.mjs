@@ -243,10 +243,15 @@ test('work survives a reload: documents, annotations, labels and history come ba
   await page.click('.label-add button');
   await page.waitForSelector('.label-row[data-label="PRODUCT"]');
   const before = await exportJson(page);
+  // Moving to the other document is remembered too.
+  await page.click('#prev-doc');
+  await page.waitForFunction(() => document.querySelector('.doc-source')?.textContent === 'emoji-article.html');
   await page.waitForTimeout(300); // let the last write finish
   await page.reload();
-  await page.waitForSelector('mark.accepted:has-text("特斯拉")');
+  await page.waitForFunction(() => document.querySelector('.doc-source')?.textContent === 'emoji-article.html');
   assert.equal(await page.$$eval('.doc-item', (d) => d.length), 2);
+  await page.click('#next-doc');
+  await page.waitForSelector('mark.accepted:has-text("特斯拉")');
   const after = await exportJson(page);
   assert.deepEqual(after.entities, before.entities);
   assert.deepEqual(after.labels, before.labels);
