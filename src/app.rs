@@ -14,9 +14,11 @@ use crate::browser::{files, offsets, storage};
 use crate::components::document_view::{block_of, DocumentView};
 use crate::components::side_panel::SidePanel;
 use crate::components::export_panel::{ExportPanel, ExportRequest};
+use crate::components::lexicon_panel::LexiconPanel;
 use crate::components::toolbar::Toolbar;
 use huaxian_core::formats;
-use crate::state::{Action, Dirty, DocEntry, DocStatus, ModelState, Workspace};
+use crate::state::{Action, Dirty, DocEntry, DocStatus, ImportedLexicon, ModelState, Workspace};
+use huaxian_core::recognize::lexicon::{Lexicon, LexiconFormat};
 
 /// The sample article the project wrote, built into the app so it works offline.
 const SAMPLE: &[u8] = include_bytes!("../assets/sample-article.html");
@@ -85,6 +87,39 @@ fn import_files(list: web_sys::FileList, dispatch: UseReducerDispatcher<Workspac
     });
 }
 
+/// Reads a lexicon file in the form its name says (`.tsv`, `.csv`, `.json`).
+fn parse_lexicon(name: &str, text: &str) -> Result<ImportedLexicon, String> {
+    let format = LexiconFormat::from_file_name(name)
+        .ok_or_else(|| format!("{name}: a lexicon file is named .tsv, .csv or .json"))?;
+    let lexicon = Lexicon::parse(text.trim_start_matches('\u{feff}'), format).map_err(|e| format!("{name}: {e}"))?;
+    if lexicon.entries().is_empty() {
+        return Err(format!("{name}: no entries after the header"));
+    }
+    Ok(ImportedLexicon { name: name.to_string(), lexicon: Rc::new(lexicon) })
+}
+
+/// Reads a lexicon file the person chose; a bad file changes nothing and says why.
+fn import_lexicon(list: web_sys::FileList, dispatch: UseReducerDispatcher<Workspace>) {
+    let Some(file) = list.get(0) else { return };
+    // Far beyond any list of names a person writes; the automaton of a larger one would
+    // cost more memory than the page should take.
+    const MAX_LEXICON_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+    if file.size() > MAX_LEXICON_BYTES {
+        return dispatch.dispatch(Action::Fail(format!("{}: too large for a lexicon (the limit is 16 MB). The lexicon is unchanged.", file.name())));
+    }
+    spawn_local(async move {
+        let name = file.name();
+        let result = files::read_bytes(&file)
+            .await
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| format!("{name}: a lexicon file must be UTF-8 text")))
+            .and_then(|text| parse_lexicon(&name, &text));
+        match result {
+            Ok(lexicon) => dispatch.dispatch(Action::SetLexicon { lexicon: Some(lexicon), stored: false }),
+            Err(e) => dispatch.dispatch(Action::Fail(format!("{e}. The lexicon is unchanged."))),
+        }
+    });
+}
+
 /// Runs an export request over the current document or all of them; returns what to
 /// tell the person.
 fn run_export(ws: &crate::state::Inner, request: &ExportRequest) -> Result<String, String> {
@@ -142,6 +177,13 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
                 match storage::open().await {
                     Ok(handle) => {
                         let handle = Rc::new(handle);
+                        // The lexicon first, so documents restored without annotations
+                        // are recognized with it.
+                        match storage::load_lexicon(&handle).await.and_then(|stored| stored.map(|(name, tsv)| parse_lexicon(&name, &tsv)).transpose()) {
+                            Ok(Some(lexicon)) => dispatch.dispatch(Action::SetLexicon { lexicon: Some(lexicon), stored: true }),
+                            Ok(None) => {}
+                            Err(e) => dispatch.dispatch(Action::Fail(format!("the imported lexicon could not be restored: {e}"))),
+                        }
                         match storage::load(&handle).await {
                             Ok((stored, current)) => {
                                 let docs: Vec<DocEntry> = stored
@@ -171,7 +213,7 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
         let (db, state2) = (db.clone(), state.clone());
         use_effect_with(state.version, move |_| {
             let Some(handle) = db.borrow().clone() else { return };
-            if state2.dirty == Dirty::Nothing {
+            if state2.dirty == Dirty::Nothing && !state2.get().lexicon_stale.get() {
                 return;
             }
             let with_order = state2.dirty == Dirty::DocumentsAndOrder;
@@ -181,8 +223,12 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
             // does not hold yet is written: a document's bytes once, its annotations after
             // each change.
             after_paint(wasm_bindgen::closure::Closure::once_into_js(move || {
-                let (writes, order) = {
+                let (writes, order, lexicon) = {
                     let ws = state3.get();
+                    // Some(None) forgets a removed lexicon; None leaves storage as it is.
+                    let lexicon = ws.lexicon_stale.replace(false).then(|| {
+                        ws.lexicon.as_ref().map(|l| (l.name.clone(), l.lexicon.write(LexiconFormat::Tsv)))
+                    });
                     let writes: Vec<(String, Option<(String, Rc<Vec<u8>>)>, String)> = ws
                         .docs
                         .iter()
@@ -194,10 +240,13 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
                         })
                         .collect();
                     let order = with_order.then(|| (ws.docs.iter().map(|d| d.doc.id.clone()).collect::<Vec<_>>(), ws.current));
-                    (writes, order)
+                    (writes, order, lexicon)
                 };
                 spawn_local(async move {
                     let result = async {
+                        if let Some(lexicon) = &lexicon {
+                            storage::save_lexicon(&handle, lexicon.as_ref().map(|(n, t)| (n.as_str(), t.as_str()))).await?;
+                        }
                         for (id, source, json) in &writes {
                             if let Some((name, bytes)) = source {
                                 storage::save_source(&handle, id, name, bytes).await?;
@@ -213,10 +262,15 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
                     .await;
                     if let Err(e) = result {
                         // Not saved after all: the next change tries these documents again.
-                        for d in state4.get().docs.iter().filter(|d| writes.iter().any(|(id, ..)| *id == d.doc.id)) {
+                        let ws = state4.get();
+                        for d in ws.docs.iter().filter(|d| writes.iter().any(|(id, ..)| *id == d.doc.id)) {
                             d.annotations_saved.set(false);
                             d.source_saved.set(false);
                         }
+                        if lexicon.is_some() {
+                            ws.lexicon_stale.set(true);
+                        }
+                        drop(ws);
                         dispatch.dispatch(Action::StorageFailed(e));
                     }
                 });
@@ -305,6 +359,17 @@ pub fn app() -> Html {
             }));
         });
     }
+    {
+        // Documents waiting for the model get its pass one at a time, each after a paint:
+        // what lexicon and rules found is already on screen, and the page answers between
+        // documents.
+        let (state, dispatch) = (state.clone(), dispatch.clone());
+        use_effect_with(state.version, move |_| {
+            if state.get().model_pending() > 0 {
+                after_paint(wasm_bindgen::closure::Closure::once_into_js(move || dispatch.dispatch(Action::ApplyModel)));
+            }
+        });
+    }
     let menu = use_state(|| None::<Menu>);
     let help = use_state(|| false);
     let confirm_clear = use_state(|| false);
@@ -312,6 +377,7 @@ pub fn app() -> Html {
     let export_summary = use_state(|| None::<String>);
 
     let ws = state.get();
+    let model_pending = ws.model_pending();
     let current = ws.current();
     let labels = current.map_or_else(|| Rc::new(huaxian_core::labels::default_labels()), |d| d.labels_view.clone());
     let entities = current.map_or_else(Rc::default, |d| d.entities_view.clone());
@@ -328,6 +394,27 @@ pub fn app() -> Html {
     let on_import = {
         let dispatch = dispatch.clone();
         Callback::from(move |list: web_sys::FileList| import_files(list, dispatch.clone()))
+    };
+    let on_lexicon_import = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |list: web_sys::FileList| import_lexicon(list, dispatch.clone()))
+    };
+    let on_lexicon_download = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |format: LexiconFormat| {
+            let (name, mime) = match format {
+                LexiconFormat::Tsv => ("lexicon.tsv", "text/tab-separated-values"),
+                LexiconFormat::Csv => ("lexicon.csv", "text/csv"),
+                LexiconFormat::Json => ("lexicon.json", "application/json"),
+            };
+            if let Err(e) = files::download(name, mime, &crate::state::lexicon_file(format)) {
+                dispatch.dispatch(Action::Fail(format!("the lexicon could not be saved: {e}")));
+            }
+        })
+    };
+    let on_lexicon_remove = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| dispatch.dispatch(Action::SetLexicon { lexicon: None, stored: false }))
     };
     let on_sample = {
         let dispatch = dispatch.clone();
@@ -614,9 +701,15 @@ pub fn app() -> Html {
                 <span class="brand">{ "划线 Huaxian" }</span>
                 <Toolbar {on_files} {on_sample} {on_paste} {on_export} {on_import} on_export_all={on_export_all.clone()} {on_clear}
                     can_export={current.is_some()} />
-                <span class="model-status" aria-live="polite" data-state={match &ws.model { ModelState::Loading => "loading", ModelState::Ready => "ready", ModelState::Failed(_) => "failed" }}>
+                <span class="model-status" aria-live="polite" data-state={match &ws.model {
+                    ModelState::Loading => "loading",
+                    ModelState::Ready if model_pending > 0 => "running",
+                    ModelState::Ready => "ready",
+                    ModelState::Failed(_) => "failed",
+                }}>
                     { match &ws.model {
                         ModelState::Loading => "model: loading…".to_string(),
+                        ModelState::Ready if model_pending > 0 => format!("model: adding suggestions ({model_pending} document(s) to go)…"),
                         ModelState::Ready => "model: ready".to_string(),
                         ModelState::Failed(e) => format!("model unavailable ({e}); lexicon and rules still work"),
                     } }
@@ -659,6 +752,9 @@ pub fn app() -> Html {
             }
             <div class="workspace">
                 <main class="reader" onmouseup={on_mouseup}>
+                    <LexiconPanel entries={crate::state::lexicon_len()}
+                        imported={ws.lexicon.as_ref().map(|l| (l.name.clone(), l.lexicon.entries().len()))}
+                        on_import={on_lexicon_import} on_download={on_lexicon_download} on_remove={on_lexicon_remove} />
                     if let (Some(doc), Some(entry)) = (&doc, current) {
                         <ExportPanel on_export={on_export_as} summary={(*export_summary).clone()} enabled=true />
                         <div class="doc-status-bar">

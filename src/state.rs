@@ -8,40 +8,71 @@
 
 use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
-use std::sync::OnceLock;
 
 use huaxian_core::export::Export;
 use huaxian_core::labels::default_labels;
-use huaxian_core::recognize::{lexicon::Lexicon, recognize, tagger::Tagger, Recognizer};
+use huaxian_core::recognize::lexicon::{Lexicon, LexiconFormat};
+use huaxian_core::recognize::{tagger::Tagger, Recognizer};
 use huaxian_core::store::{self, Annotations};
 use huaxian_core::{Document, LabelDef};
 use yew::Reducible;
 
-/// The built-in lexicon, compiled once on first use.
-fn lexicon() -> &'static Lexicon {
-    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-    LEXICON.get_or_init(Lexicon::builtin)
+thread_local! {
+    /// The page's one recognizer: an imported lexicon (if any) before the built-in one,
+    /// the rules, and the tagger once its weights arrive after the first paint. It lives
+    /// here rather than in the workspace so that restoring from storage uses it too; the
+    /// page is single-threaded, and nothing else holds a copy of the lexicon.
+    static RECOGNIZER: RefCell<Recognizer> = RefCell::new(Recognizer::new(Lexicon::builtin()));
 }
 
-/// The whole pipeline with the statistical tagger, once its weights have been fetched
-/// (after the first paint: lexicon and rules highlight at once, the model joins later).
-static FULL: OnceLock<Recognizer> = OnceLock::new();
+fn with_recognizer<T>(f: impl FnOnce(&Recognizer) -> T) -> T {
+    RECOGNIZER.with(|r| f(&r.borrow()))
+}
 
 /// Texts longer than this (bytes) get lexicon and rules only: the tagger tags about a
 /// million characters a second natively, slower in the page, and a 50 MB article must
 /// still open in seconds.
 pub const MODEL_MAX_TEXT: usize = 4 * 1024 * 1024;
 
-fn recognize_now(doc: &Document) -> Vec<huaxian_core::Entity> {
-    match FULL.get() {
-        Some(full) if doc.text.len() <= MODEL_MAX_TEXT => full.recognize(doc),
-        _ => recognize(doc, lexicon()),
-    }
+/// Texts up to this length (bytes) get the model's suggestions in the same step as the
+/// lexicon's, as the tagger needs a few tens of milliseconds for them. Longer ones are
+/// painted with lexicon and rules first; the model's pass follows ([`Action::ApplyModel`]).
+pub const MODEL_INLINE_MAX: usize = 64 * 1024;
+
+/// What a document is recognized with at once, and whether the model's pass is still to
+/// come (the tagger has not arrived, or the text is long enough to paint first).
+fn first_pass(doc: &Document) -> (Vec<huaxian_core::Entity>, bool) {
+    with_recognizer(|r| {
+        let model_applies = doc.text.len() <= MODEL_MAX_TEXT;
+        if model_applies && r.has_tagger() && doc.text.len() <= MODEL_INLINE_MAX {
+            (r.recognize(doc), false)
+        } else {
+            (r.recognize_without_model(doc), model_applies)
+        }
+    })
 }
 
 /// Whether the model has joined.
 pub fn model_ready() -> bool {
-    FULL.get().is_some()
+    with_recognizer(|r| r.has_tagger())
+}
+
+/// The lexicon the recognizer uses now (imported entries first), in a file format.
+pub fn lexicon_file(format: LexiconFormat) -> String {
+    with_recognizer(|r| r.lexicon().write(format))
+}
+
+/// Entries in the lexicon the recognizer uses now.
+pub fn lexicon_len() -> usize {
+    with_recognizer(|r| r.lexicon().entries().len())
+}
+
+/// A lexicon a person imported, as the workspace shows and stores it.
+#[derive(Clone)]
+pub struct ImportedLexicon {
+    /// The file it came from.
+    pub name: String,
+    pub lexicon: Rc<Lexicon>,
 }
 
 /// Marks stored bytes that are a Huaxian export rather than an article.
@@ -84,6 +115,8 @@ pub struct DocEntry {
     /// touches only what is stale, so moving between documents rewrites nothing.
     pub source_saved: Cell<bool>,
     pub annotations_saved: Cell<bool>,
+    /// The model's suggestions are still to be added (see [`Action::ApplyModel`]).
+    pub model_pending: bool,
 }
 
 impl DocEntry {
@@ -98,6 +131,7 @@ impl DocEntry {
             labels_view: Rc::default(),
             source_saved: Cell::new(false),
             annotations_saved: Cell::new(false),
+            model_pending: false,
         };
         entry.refresh_views();
         entry
@@ -116,9 +150,26 @@ impl DocEntry {
     /// Ingests and recognizes; the label set is the workspace's current one.
     pub fn open(name: &str, bytes: Vec<u8>, labels: Vec<LabelDef>) -> Result<DocEntry, String> {
         let doc = huaxian_core::ingest(&bytes, name).map_err(|e| format!("{name}: {e}"))?;
-        let entities = recognize_now(&doc);
+        let (entities, model_pending) = first_pass(&doc);
         let annotations = Annotations::new(entities, labels, doc.text.len());
-        Ok(DocEntry::new(doc, bytes, annotations, DocStatus::New, false))
+        let mut entry = DocEntry::new(doc, bytes, annotations, DocStatus::New, false);
+        entry.model_pending = model_pending;
+        Ok(entry)
+    }
+
+    /// Nobody has labelled, reviewed or imported anything here: recognition may replace
+    /// its suggestions (a better lexicon, the model's pass) without losing work.
+    pub fn untouched(&self) -> bool {
+        self.status == DocStatus::New && !self.imported && !self.annotations.can_undo()
+    }
+
+    /// Recognizes an untouched document again with what the recognizer knows now.
+    fn recognize_again(&mut self, with_model: bool) {
+        let (entities, pending) = if with_model { (with_recognizer(|r| r.recognize(&self.doc)), false) } else { first_pass(&self.doc) };
+        let labels = self.annotations.labels().to_vec();
+        self.annotations = Annotations::new(entities, labels, self.doc.text.len());
+        self.model_pending = pending;
+        self.refresh_views();
     }
 
     /// A document from a Huaxian export (one JSON object), to continue its work. Its
@@ -153,7 +204,7 @@ impl DocEntry {
 
     /// What storage keeps of a document besides its bytes.
     pub fn stored_json(&self) -> String {
-        serde_json::json!({ "annotations": self.annotations, "status": self.status }).to_string()
+        serde_json::json!({ "annotations": self.annotations, "status": self.status, "model_pending": self.model_pending }).to_string()
     }
 
     /// Rebuilds a stored document: ingest the bytes again (deterministic), then put back
@@ -168,10 +219,16 @@ impl DocEntry {
             struct Stored {
                 annotations: Annotations,
                 status: DocStatus,
+                /// Absent in what older versions stored: then untouched documents get
+                /// the model's pass again (recognition is deterministic, so at worst
+                /// the same suggestions come back).
+                #[serde(default)]
+                model_pending: Option<bool>,
             }
             let stored: Stored = serde_json::from_str(json).map_err(|e| format!("{name}: stored annotations unreadable: {e}"))?;
             entry.annotations = stored.annotations;
             entry.status = stored.status;
+            entry.model_pending = stored.model_pending.unwrap_or_else(|| entry.untouched() && entry.doc.text.len() <= MODEL_MAX_TEXT);
             entry.refresh_views();
         }
         Ok(entry)
@@ -199,6 +256,10 @@ pub struct Inner {
     /// The entity last hovered or focused, whose evidence the side panel shows.
     pub focused: Option<String>,
     pub model: ModelState,
+    /// A lexicon the person imported, used before the built-in one.
+    pub lexicon: Option<ImportedLexicon>,
+    /// Storage does not hold the current imported lexicon (or its removal) yet.
+    pub lexicon_stale: Cell<bool>,
 }
 
 /// The statistical tagger's weights: fetched after the first paint.
@@ -220,6 +281,14 @@ impl Inner {
     }
 
     /// The label set new documents start with: the current document's, else the default.
+    /// Documents still waiting for the model's suggestions (shown while the model runs).
+    pub fn model_pending(&self) -> usize {
+        if !model_ready() {
+            return 0;
+        }
+        self.docs.iter().filter(|d| d.model_pending).count()
+    }
+
     pub fn labels(&self) -> Vec<LabelDef> {
         self.current().map_or_else(default_labels, |d| d.annotations.labels().to_vec())
     }
@@ -284,10 +353,18 @@ pub enum Action {
     SetStatus(DocStatus),
     /// Removes every document (the page asks first and offers an export).
     Clear,
-    /// The tagger's weights arrived: documents nobody has touched yet are recognized again
-    /// with the model; edited ones keep exactly what the person did.
+    /// The tagger's weights arrived. The documents waiting for it get its pass one by one
+    /// through [`Action::ApplyModel`], after each paint.
     ModelReady(Tagger),
     ModelFailed(String),
+    /// Adds the model's suggestions to one waiting document, the open one first: it is
+    /// recognized again with the whole pipeline if nobody has touched it; edited ones keep
+    /// exactly what the person did. The page dispatches this after a paint, so lexicon
+    /// and rules are on screen before the model runs.
+    ApplyModel,
+    /// Uses this lexicon before the built-in one (or only the built-in one), and recognizes
+    /// untouched documents again. `stored` says storage already holds it.
+    SetLexicon { lexicon: Option<ImportedLexicon>, stored: bool },
 }
 
 impl Reducible for Workspace {
@@ -385,18 +462,49 @@ impl Reducible for Workspace {
                     }
                 }
                 Action::Clear => {
-                    let model = std::mem::take(&mut ws.model);
-                    *ws = Inner { model, ..Inner::default() };
+                    // The documents go; the model and an imported lexicon are settings and stay.
+                    let (model, lexicon) = (std::mem::take(&mut ws.model), ws.lexicon.take());
+                    *ws = Inner { model, lexicon, ..Inner::default() };
                     dirty = Dirty::DocumentsAndOrder;
                 }
                 Action::ModelReady(tagger) => {
-                    let _ = FULL.set(Recognizer::new(lexicon().clone()).with_tagger(tagger));
-                    for entry in ws.docs.iter_mut().filter(|d| d.status == DocStatus::New && !d.imported && !d.annotations.can_undo()) {
-                        let labels = entry.annotations.labels().to_vec();
-                        entry.annotations = Annotations::new(recognize_now(&entry.doc), labels, entry.doc.text.len());
-                        entry.refresh_views();
-                    }
+                    RECOGNIZER.with(|r| r.borrow_mut().set_tagger(tagger));
                     ws.model = ModelState::Ready;
+                }
+                Action::ApplyModel => {
+                    let current = ws.current;
+                    let next = if ws.docs.get(current).is_some_and(|d| d.model_pending) {
+                        Some(current)
+                    } else {
+                        ws.docs.iter().position(|d| d.model_pending)
+                    };
+                    if let (true, Some(i)) = (model_ready(), next) {
+                        let entry = &mut ws.docs[i];
+                        if entry.untouched() {
+                            entry.recognize_again(true);
+                            // Ids were given anew: a focus would point at another entity.
+                            if i == current {
+                                ws.focused = None;
+                            }
+                        } else {
+                            entry.model_pending = false;
+                            entry.annotations_saved.set(false);
+                        }
+                        dirty = Dirty::Documents;
+                    }
+                }
+                Action::SetLexicon { lexicon, stored } => {
+                    let combined = match &lexicon {
+                        Some(imported) => imported.lexicon.extended(&Lexicon::builtin()),
+                        None => Lexicon::builtin(),
+                    };
+                    RECOGNIZER.with(|r| r.borrow_mut().set_lexicon(combined));
+                    ws.lexicon = lexicon;
+                    ws.lexicon_stale.set(!stored);
+                    for entry in ws.docs.iter_mut().filter(|d| d.untouched()) {
+                        entry.recognize_again(false);
+                    }
+                    ws.focused = None;
                     dirty = Dirty::Documents;
                 }
                 Action::ModelFailed(e) => ws.model = ModelState::Failed(e),

@@ -4,7 +4,8 @@
 //! Three object stores, keyed by document id (the SHA-256 of its bytes):
 //! `sources` holds each document's file name and bytes (written once), `annotations` its
 //! annotations, undo history and review status as JSON (rewritten on every edit), and
-//! `workspace` the order of documents and which one is open.
+//! `workspace` the order of documents and which one is open (key `order`) and a lexicon
+//! the person imported (key `lexicon`: its file name and entries as TSV).
 
 use js_sys::{Object, Reflect, Uint8Array};
 use rexie::{ObjectStore, Rexie, TransactionMode, TransactionResult};
@@ -14,6 +15,7 @@ const DB: &str = "huaxian";
 const SOURCES: &str = "sources";
 const ANNOTATIONS: &str = "annotations";
 const WORKSPACE: &str = "workspace";
+const LEXICON_KEY: &str = "lexicon";
 
 /// A stored document, as read back.
 pub struct StoredDoc {
@@ -79,6 +81,33 @@ pub async fn save_order(db: &Rexie, ids: &[String], current: usize) -> Result<()
     put(db, WORKSPACE, "order", &JsValue::from_str(&json)).await
 }
 
+/// Stores an imported lexicon as TSV with the name of its file, or forgets it.
+pub async fn save_lexicon(db: &Rexie, lexicon: Option<(&str, &str)>) -> Result<(), String> {
+    match lexicon {
+        Some((name, tsv)) => {
+            let json = serde_json::json!({ "name": name, "tsv": tsv }).to_string();
+            put(db, WORKSPACE, LEXICON_KEY, &JsValue::from_str(&json)).await
+        }
+        None => {
+            let tx = db.transaction(&[WORKSPACE], TransactionMode::ReadWrite).map_err(describe)?;
+            tx.store(WORKSPACE).map_err(describe)?.delete(JsValue::from_str(LEXICON_KEY)).await.map_err(describe)?;
+            committed(tx.done().await)
+        }
+    }
+}
+
+/// The imported lexicon, if one is stored: its file name and TSV.
+pub async fn load_lexicon(db: &Rexie) -> Result<Option<(String, String)>, String> {
+    let tx = db.transaction(&[WORKSPACE], TransactionMode::ReadOnly).map_err(describe)?;
+    let value = tx.store(WORKSPACE).map_err(describe)?.get(JsValue::from_str(LEXICON_KEY)).await.map_err(describe)?;
+    let Some(json) = value.and_then(|v| v.as_string()) else { return Ok(None) };
+    let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| format!("the stored lexicon is unreadable: {e}"))?;
+    match (value["name"].as_str(), value["tsv"].as_str()) {
+        (Some(name), Some(tsv)) => Ok(Some((name.to_string(), tsv.to_string()))),
+        _ => Err("the stored lexicon is unreadable: name or entries missing".into()),
+    }
+}
+
 /// Every stored document in workspace order, and the index of the open one.
 pub async fn load(db: &Rexie) -> Result<(Vec<StoredDoc>, usize), String> {
     let tx = db.transaction(&[SOURCES, ANNOTATIONS, WORKSPACE], TransactionMode::ReadOnly).map_err(describe)?;
@@ -103,11 +132,12 @@ pub async fn load(db: &Rexie) -> Result<(Vec<StoredDoc>, usize), String> {
     Ok((docs, current))
 }
 
-/// Empties every store.
+/// Removes every document; an imported lexicon is a setting and stays.
 pub async fn clear(db: &Rexie) -> Result<(), String> {
     let tx = db.transaction(&[SOURCES, ANNOTATIONS, WORKSPACE], TransactionMode::ReadWrite).map_err(describe)?;
-    for store in [SOURCES, ANNOTATIONS, WORKSPACE] {
+    for store in [SOURCES, ANNOTATIONS] {
         tx.store(store).map_err(describe)?.clear().await.map_err(describe)?;
     }
+    tx.store(WORKSPACE).map_err(describe)?.delete(JsValue::from_str("order")).await.map_err(describe)?;
     committed(tx.done().await)
 }

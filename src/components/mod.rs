@@ -2,5 +2,6 @@
 
 pub mod document_view;
 pub mod export_panel;
+pub mod lexicon_panel;
 pub mod side_panel;
 pub mod toolbar;

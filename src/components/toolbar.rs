@@ -19,7 +19,7 @@ pub struct Props {
 
 /// A file input's `change`: hand over the chosen files, then clear the input so the same
 /// file can be chosen again.
-fn files_chosen(cb: &Callback<web_sys::FileList>) -> Callback<Event> {
+pub(crate) fn files_chosen(cb: &Callback<web_sys::FileList>) -> Callback<Event> {
     let cb = cb.clone();
     Callback::from(move |e: Event| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();

@@ -93,6 +93,17 @@ impl Recognizer {
         Recognizer::new(Lexicon::builtin()).with_tagger(Tagger::builtin())
     }
 
+    /// Adds or replaces the tagger in place (the app's one recognizer, when the weights
+    /// arrive after the first paint).
+    pub fn set_tagger(&mut self, tagger: Tagger) {
+        self.tagger = Some(tagger);
+    }
+
+    /// Replaces the lexicon and keeps the tagger (a person imported their own).
+    pub fn set_lexicon(&mut self, lexicon: Lexicon) {
+        self.lexicon = lexicon;
+    }
+
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
     }
@@ -109,6 +120,12 @@ impl Recognizer {
     /// Entities of a plain text (byte ranges), in text order, with ids `e1`, `e2`, ...
     pub fn recognize_text(&self, text: &str) -> Vec<Entity> {
         run(text, &self.lexicon, self.tagger.as_ref(), &self.config)
+    }
+
+    /// Lexicon, rules and propagation only, even when a tagger is present: what the app
+    /// paints first on a long document, before the model's pass.
+    pub fn recognize_without_model(&self, doc: &Document) -> Vec<Entity> {
+        run(&doc.text, &self.lexicon, None, &self.config)
     }
 }
 
