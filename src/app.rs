@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::browser::{files, offsets, storage};
 use crate::components::document_view::{block_of, DocumentView};
 use crate::components::side_panel::SidePanel;
-use crate::components::export_panel::{ExportPanel, ExportRequest};
+use crate::components::export_panel::{ExportPanel, ExportProgress, ExportRequest};
 use crate::components::lexicon_panel::LexiconPanel;
 use crate::components::toolbar::Toolbar;
 use huaxian_core::formats;
@@ -120,13 +120,33 @@ fn import_lexicon(list: web_sys::FileList, dispatch: UseReducerDispatcher<Worksp
     });
 }
 
-/// Runs an export request over the current document or all of them; returns what to
-/// tell the person.
-fn run_export(ws: &crate::state::Inner, request: &ExportRequest) -> Result<String, String> {
-    let exports: Vec<huaxian_core::export::Export> = if request.all_documents {
-        ws.docs.iter().map(|d| d.export()).collect()
-    } else {
-        ws.current().map(|d| d.export()).into_iter().collect()
+/// Waits for the browser's next task, so it can paint and answer between steps of a long
+/// job. A timeout, not an animation frame: a hidden tab still finishes its export.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Runs an export request over the current document or all of them, in steps that let the
+/// page paint `progress` between them (a whole workspace of long articles takes seconds);
+/// returns what to tell the person.
+async fn run_export(state: UseReducerHandle<Workspace>, request: ExportRequest, progress: UseStateHandle<Option<ExportProgress>>) -> Result<String, String> {
+    // One snapshot of the work, taken at once, so edits made while it runs cannot mix in.
+    let exports: Vec<huaxian_core::export::Export> = {
+        let ws = state.get();
+        if request.all_documents {
+            ws.docs.iter().map(|d| d.export()).collect()
+        } else {
+            ws.current().map(|d| d.export()).into_iter().collect()
+        }
     };
     let mut options = formats::ExportOptions {
         include_suggestions: request.include_suggestions,
@@ -137,7 +157,24 @@ fn run_export(ws: &crate::state::Inner, request: &ExportRequest) -> Result<Strin
         let (from, to) = pair.split_once('=').ok_or_else(|| format!("label map: {pair:?} is not FROM=TO"))?;
         options.label_map.insert(from.trim().to_string(), to.trim().to_string());
     }
-    let output = formats::export(request.format, &exports, &options).map_err(|e| e.to_string())?;
+    // Work in slices of about 40 ms, then let the page paint the progress.
+    const SLICE_MS: f64 = 40.0;
+    let mut job = formats::ExportJob::new(request.format, &exports, &options);
+    let mut slice_start = now_ms();
+    loop {
+        let (done, total) = job.progress();
+        if now_ms() - slice_start > SLICE_MS {
+            progress.set(Some(ExportProgress { stage: format!("Checking document {} of {total}", done + 1), done, total }));
+            next_task().await;
+            slice_start = now_ms();
+        }
+        if !job.prepare_next().map_err(|e| e.to_string())? {
+            break;
+        }
+    }
+    progress.set(Some(ExportProgress { stage: format!("Writing {}", request.format.description()), done: exports.len(), total: exports.len() + 1 }));
+    next_task().await;
+    let output = job.write();
     let result = match output.files.as_slice() {
         [one] => files::download_bytes(&one.name, "application/octet-stream", &one.bytes),
         many => {
@@ -146,7 +183,17 @@ fn run_export(ws: &crate::state::Inner, request: &ExportRequest) -> Result<Strin
             } else {
                 "dataset".into()
             });
-            files::download_bytes(&format!("{name}.{}.zip", request.format.name()), "application/zip", &formats::zip(many))
+            let mut zipper = formats::Zipper::new();
+            let mut slice_start = now_ms();
+            for (i, file) in many.iter().enumerate() {
+                if now_ms() - slice_start > SLICE_MS {
+                    progress.set(Some(ExportProgress { stage: format!("Compressing file {} of {}", i + 1, many.len()), done: i, total: many.len() }));
+                    next_task().await;
+                    slice_start = now_ms();
+                }
+                zipper.add(file);
+            }
+            files::download_bytes(&format!("{name}.{}.zip", request.format.name()), "application/zip", &zipper.finish())
         }
     };
     result.map_err(|e| format!("the export could not be saved: {e}"))?;
@@ -375,6 +422,7 @@ pub fn app() -> Html {
     let confirm_clear = use_state(|| false);
     let reveal = use_state(|| None::<usize>);
     let export_summary = use_state(|| None::<String>);
+    let export_progress = use_state(|| None::<ExportProgress>);
 
     let ws = state.get();
     let model_pending = ws.model_pending();
@@ -448,13 +496,22 @@ pub fn app() -> Html {
         })
     };
     let on_export_as = {
-        let (state, dispatch, export_summary) = (state.clone(), dispatch.clone(), export_summary.clone());
+        let (state, dispatch, export_summary, progress) = (state.clone(), dispatch.clone(), export_summary.clone(), export_progress.clone());
         Callback::from(move |request: ExportRequest| {
-            let result = run_export(&state.get(), &request);
-            match result {
-                Ok(summary) => export_summary.set(Some(summary)),
-                Err(e) => dispatch.dispatch(Action::Fail(e)),
+            if progress.is_some() {
+                return; // one export at a time
             }
+            let (state, dispatch, export_summary, progress) = (state.clone(), dispatch.clone(), export_summary.clone(), progress.clone());
+            export_summary.set(None);
+            progress.set(Some(ExportProgress { stage: "Starting".into(), done: 0, total: 1 }));
+            spawn_local(async move {
+                let result = run_export(state, request, progress.clone()).await;
+                progress.set(None);
+                match result {
+                    Ok(summary) => export_summary.set(Some(summary)),
+                    Err(e) => dispatch.dispatch(Action::Fail(e)),
+                }
+            });
         })
     };
     let on_clear = {
@@ -756,7 +813,7 @@ pub fn app() -> Html {
                         imported={ws.lexicon.as_ref().map(|l| (l.name.clone(), l.lexicon.entries().len()))}
                         on_import={on_lexicon_import} on_download={on_lexicon_download} on_remove={on_lexicon_remove} />
                     if let (Some(doc), Some(entry)) = (&doc, current) {
-                        <ExportPanel on_export={on_export_as} summary={(*export_summary).clone()} enabled=true />
+                        <ExportPanel on_export={on_export_as} summary={(*export_summary).clone()} progress={(*export_progress).clone()} enabled=true />
                         <div class="doc-status-bar">
                             { format!("Status: {}", entry.status.as_str()) }
                             if entry.status != DocStatus::Done {

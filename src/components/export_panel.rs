@@ -15,11 +15,21 @@ pub struct ExportRequest {
     pub utf16: bool,
 }
 
+/// How far a running export is: a stage the person can read and a fraction.
+#[derive(Clone, PartialEq)]
+pub struct ExportProgress {
+    pub stage: String,
+    pub done: usize,
+    pub total: usize,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub on_export: Callback<ExportRequest>,
     /// What the last export wrote and dropped.
     pub summary: Option<String>,
+    /// Set while an export runs.
+    pub progress: Option<ExportProgress>,
     pub enabled: bool,
 }
 
@@ -76,7 +86,14 @@ pub fn export_panel(props: &Props) -> Html {
             <label>{ "Label map " }
                 <input type="text" id="export-label-map" placeholder="COMPANY=ORG, PERSON=PER" value={request.label_map.clone()} onchange={on_map} />
             </label>
-            <button type="button" id="export-download" onclick={go} disabled={!props.enabled}>{ "Download" }</button>
+            <button type="button" id="export-download" onclick={go} disabled={!props.enabled || props.progress.is_some()}>{ "Download" }</button>
+            if let Some(p) = &props.progress {
+                <div class="export-progress" role="status" aria-live="polite">
+                    <progress id="export-progress" max={p.total.max(1).to_string()} value={p.done.to_string()}
+                        aria-label="export progress" />
+                    <span class="export-stage">{ format!(" {}…", p.stage) }</span>
+                </div>
+            }
             if let Some(summary) = &props.summary {
                 <p class="export-summary" role="status">{ summary }</p>
             }

@@ -98,3 +98,59 @@ test('a doccano file imports into a document ready to continue; a malformed one 
   assert.equal(await page.$$eval('.doc-item', (d) => d.length), 0, 'still one document, no list');
   await context.close();
 });
+
+test('a large export shows its progress while it runs and keeps the page answering', async () => {
+  // 80 articles, about 5 MB together. The model is held back so that only the export
+  // runs in the page.
+  const { page, context } = await openApp(browser, server.origin, {
+    waitForModel: false,
+    beforeLoad: (p) => p.route('**/tagger.bin', () => {}),
+  });
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'huaxian-many-'));
+  const names = [];
+  for (let i = 0; i < 80; i++) {
+    const paragraph = `第${i}篇：商汤绝影与特斯拉在临港签约，沐曦获得3.6亿元融资，宁德时代增长15%。`;
+    const name = path.join(dir, `article-${String(i).padStart(2, '0')}.txt`);
+    fs.writeFileSync(name, Array.from({ length: 500 }, () => paragraph).join('\n'));
+    names.push(name);
+  }
+  await page.setInputFiles('#file-input', names);
+  await page.waitForFunction(() => document.querySelectorAll('.doc-item').length === 80, null, { timeout: 60_000 });
+  await page.click('.export-panel summary');
+  await page.selectOption('#export-format', 'brat');
+  await page.check('#export-all-docs');
+  await page.check('#export-suggestions');
+  // Every state of the progress bar the page showed, and whether Download was disabled.
+  await page.evaluate(() => {
+    window.__progress = [];
+    new MutationObserver(() => {
+      const bar = document.querySelector('#export-progress');
+      if (bar) {
+        window.__progress.push({
+          done: Number(bar.getAttribute('value')), total: Number(bar.getAttribute('max')),
+          stage: document.querySelector('.export-stage').textContent.trim(),
+          disabled: document.querySelector('#export-download').disabled,
+        });
+      }
+    }).observe(document.querySelector('.export-panel'), { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  const zip = await download(page);
+  assert.equal(zip.name, 'dataset.brat.zip');
+  assert.match(await page.textContent('.export-summary'), /from 80 document\(s\) as brat/);
+  assert.equal(await page.$('#export-progress'), null, 'the bar goes once the export is done');
+  const seen = await page.evaluate(() => window.__progress);
+  assert.ok(seen.length > 0, 'no progress was shown');
+  assert.ok(seen.every((s) => s.disabled), 'Download is disabled while an export runs');
+  assert.ok(seen.some((s) => /^Writing brat/.test(s.stage)), JSON.stringify(seen));
+  // Steps in between were painted: the page was free between slices of the work.
+  const between = seen.filter((s) => s.done > 0 && s.done < s.total && /^(Checking document|Compressing file) \d+ of \d+/.test(s.stage));
+  assert.ok(between.length > 0, `no intermediate step was shown: ${JSON.stringify(seen)}`);
+  // The ZIP holds a .txt and an .ann for every article.
+  const zipFile = path.join(dir, 'out.zip');
+  fs.writeFileSync(zipFile, zip.bytes);
+  const { execFileSync } = await import('node:child_process');
+  const count = Number(execFileSync('python3', ['-c', 'import sys, zipfile; print(len(zipfile.ZipFile(sys.argv[1]).namelist()))', zipFile], { encoding: 'utf8' }));
+  assert.equal(count, 160);
+  await context.close();
+  fs.rmSync(dir, { recursive: true });
+});

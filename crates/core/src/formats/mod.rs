@@ -40,7 +40,7 @@ use crate::export::{Export, ExportDocument, ExportEntity};
 use crate::labels::{default_labels, LabelDef};
 use crate::offsets::TextMap;
 
-pub use archive::zip;
+pub use archive::{zip, Zipper};
 
 /// A dataset format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -266,35 +266,74 @@ impl std::error::Error for FormatError {}
 /// Entities are checked first: an entity outside its text, or whose `text` differs from
 /// the text it spans, refuses the export with the document's source as the file name.
 pub fn export(format: Format, docs: &[Export], options: &ExportOptions) -> Result<ExportOutput, FormatError> {
-    let mut summary = ExportSummary { documents: docs.len(), ..ExportSummary::default() };
-    let prepared = docs.iter().map(|d| Prepared::new(d, options, format, &mut summary)).collect::<Result<Vec<_>, _>>()?;
-    if options.offset_unit == OffsetUnit::Utf16 && !format.states_offset_unit() {
-        summary.notes.push(match format {
-            Format::Brat | Format::W3c => format!("{format} offsets are always code points; the UTF-16 option does not apply"),
-            _ => format!("{format} has no character offsets; the UTF-16 option does not apply"),
-        });
+    let mut job = ExportJob::new(format, docs, options);
+    while job.prepare_next()? {}
+    Ok(job.write())
+}
+
+/// An export done in steps, for a caller that shows progress: one document is prepared
+/// (checked, its offsets mapped, its entities chosen) per [`ExportJob::prepare_next`],
+/// then [`ExportJob::write`] writes the format. [`export`] is this job run to the end.
+pub struct ExportJob<'a> {
+    format: Format,
+    docs: &'a [Export],
+    options: &'a ExportOptions,
+    prepared: Vec<Prepared<'a>>,
+    summary: ExportSummary,
+}
+
+impl<'a> ExportJob<'a> {
+    pub fn new(format: Format, docs: &'a [Export], options: &'a ExportOptions) -> ExportJob<'a> {
+        let summary = ExportSummary { documents: docs.len(), ..ExportSummary::default() };
+        ExportJob { format, docs, options, prepared: Vec::with_capacity(docs.len()), summary }
     }
-    let base = options.name.clone().unwrap_or_else(|| match docs {
-        [one] => file_stem(&one.document.source),
-        _ => "dataset".to_string(),
-    });
-    let files = match format {
-        Format::Huaxian => huaxian::export_json(&prepared, options, &base),
-        Format::HuaxianJsonl => huaxian::export_jsonl(&prepared, options, &base),
-        Format::Doccano => doccano::export(&prepared, options, &base),
-        Format::LabelStudio => label_studio::export(&prepared, options, &base),
-        Format::SpacyJsonl => spacy::export_jsonl(&prepared, options, &base, &mut summary),
-        Format::Spacy => spacy::export_docbin(&prepared, &base, &mut summary),
-        Format::Prodigy => prodigy::export(&prepared, options, &base),
-        Format::Brat => brat::export(&prepared),
-        Format::Iob2 => conll::export(&prepared, &base, &mut summary),
-        Format::W3c => w3c::export(&prepared, &base),
-    };
-    summary.entities = match format {
-        Format::Iob2 | Format::Spacy => prepared.iter().map(|p| p.entities.len()).sum::<usize>() - summary.dropped.len(),
-        _ => prepared.iter().map(|p| p.entities.len()).sum(),
-    };
-    Ok(ExportOutput { files, summary })
+
+    /// Documents prepared so far, and how many there are.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.prepared.len(), self.docs.len())
+    }
+
+    /// Prepares the next document; false once every document is prepared.
+    pub fn prepare_next(&mut self) -> Result<bool, FormatError> {
+        let Some(doc) = self.docs.get(self.prepared.len()) else { return Ok(false) };
+        let prepared = Prepared::new(doc, self.options, self.format, &mut self.summary)?;
+        self.prepared.push(prepared);
+        Ok(true)
+    }
+
+    /// Writes the format from the prepared documents (call after every
+    /// [`ExportJob::prepare_next`] has returned false).
+    pub fn write(mut self) -> ExportOutput {
+        let (format, options, docs, prepared) = (self.format, self.options, self.docs, &self.prepared);
+        let summary = &mut self.summary;
+        if options.offset_unit == OffsetUnit::Utf16 && !format.states_offset_unit() {
+            summary.notes.push(match format {
+                Format::Brat | Format::W3c => format!("{format} offsets are always code points; the UTF-16 option does not apply"),
+                _ => format!("{format} has no character offsets; the UTF-16 option does not apply"),
+            });
+        }
+        let base = options.name.clone().unwrap_or_else(|| match docs {
+            [one] => file_stem(&one.document.source),
+            _ => "dataset".to_string(),
+        });
+        let files = match format {
+            Format::Huaxian => huaxian::export_json(prepared, options, &base),
+            Format::HuaxianJsonl => huaxian::export_jsonl(prepared, options, &base),
+            Format::Doccano => doccano::export(prepared, options, &base),
+            Format::LabelStudio => label_studio::export(prepared, options, &base),
+            Format::SpacyJsonl => spacy::export_jsonl(prepared, options, &base, summary),
+            Format::Spacy => spacy::export_docbin(prepared, &base, summary),
+            Format::Prodigy => prodigy::export(prepared, options, &base),
+            Format::Brat => brat::export(prepared),
+            Format::Iob2 => conll::export(prepared, &base, summary),
+            Format::W3c => w3c::export(prepared, &base),
+        };
+        summary.entities = match format {
+            Format::Iob2 | Format::Spacy => prepared.iter().map(|p| p.entities.len()).sum::<usize>() - summary.dropped.len(),
+            _ => prepared.iter().map(|p| p.entities.len()).sum(),
+        };
+        ExportOutput { files, summary: self.summary }
+    }
 }
 
 /// One input file: its name (used in errors and to guess the format) and its bytes.
