@@ -8,6 +8,8 @@
 //!   Northwind Robotics AS, 临港新片区党工委).
 //! - [`tagger`]: a character-level averaged perceptron trained on public gold data, for the
 //!   names no list holds. Optional: [`Recognizer::with_tagger`].
+//! - Lists: the other members of an enumeration holding a known company are companies
+//!   too (特斯拉、延电科技、华翔翼锐等).
 //! - Propagation: once a name is found, its other mentions in the same document are found
 //!   too, and a company's full name brings its short forms (杭州青禾数据科技有限公司 →
 //!   青禾数据科技, 青禾数据; Northwind Robotics AS → Northwind Robotics, Northwind).
@@ -20,12 +22,15 @@
 //!    (MONEY, PERCENT, DATE), then lexicon, then name-shape rules, then the model — then
 //!    by position. A candidate overlapping one already taken is dropped.
 //! 3. Propagated mentions fill only text that nothing took in step 2, longest first.
+//! 4. Members of a list that holds a company the lexicon knows (特斯拉、延电科技、华翔翼锐等)
+//!    fill what is still free ([`lists`]).
 //!
 //! Every entity keeps its evidence: the alias and canonical name, the rule, the model's
 //! confidence, or the full name it was propagated from. A link's attributes (a stock code
 //! on 机器人) are hints in the [`Document`], never labels.
 
 pub mod lexicon;
+mod lists;
 pub mod rules;
 pub mod tagger;
 
@@ -164,6 +169,10 @@ fn run(text: &str, lexicon: &Lexicon, tagger: Option<&Tagger>, config: &Config) 
     if config.propagate {
         let more = propagate(text, &taken, lexicon);
         let extra = take_longest(more, &taken);
+        taken.extend(extra);
+        // Then the members of lists that hold a company (特斯拉、延电科技、华翔翼锐等).
+        let listed = lists::members(text, &taken);
+        let extra = take_longest(listed, &taken);
         taken.extend(extra);
     }
     finish(taken)
