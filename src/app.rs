@@ -89,12 +89,7 @@ fn import_files(list: web_sys::FileList, dispatch: UseReducerDispatcher<Workspac
 
 /// Reads a lexicon file in the form its name says (`.tsv`, `.csv`, `.json`).
 fn parse_lexicon(name: &str, text: &str) -> Result<ImportedLexicon, String> {
-    let format = LexiconFormat::from_file_name(name)
-        .ok_or_else(|| format!("{name}: a lexicon file is named .tsv, .csv or .json"))?;
-    let lexicon = Lexicon::parse(text.trim_start_matches('\u{feff}'), format).map_err(|e| format!("{name}: {e}"))?;
-    if lexicon.entries().is_empty() {
-        return Err(format!("{name}: no entries after the header"));
-    }
+    let lexicon = Lexicon::read_file(name, text)?;
     Ok(ImportedLexicon { name: name.to_string(), lexicon: Rc::new(lexicon) })
 }
 

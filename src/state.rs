@@ -495,7 +495,7 @@ impl Reducible for Workspace {
                 }
                 Action::SetLexicon { lexicon, stored } => {
                     let combined = match &lexicon {
-                        Some(imported) => imported.lexicon.extended(&Lexicon::builtin()),
+                        Some(imported) => Lexicon::builtin_with(&imported.lexicon),
                         None => Lexicon::builtin(),
                     };
                     RECOGNIZER.with(|r| r.borrow_mut().set_lexicon(combined));

@@ -12,7 +12,6 @@ use std::time::Instant;
 
 use huaxian_core::gold::{parse_bio_columns, parse_bio_parallel, parse_cluener, GoldSentence, Scores, CLUENER_LABELS};
 use huaxian_core::labels::default_labels;
-use huaxian_core::recognize::lexicon::{Lexicon, LexiconFormat};
 use huaxian_core::recognize::tagger::Tagger;
 use huaxian_core::recognize::Recognizer;
 
@@ -33,7 +32,7 @@ pub struct EvalArgs {
     /// Drop model spans below this confidence (0 to 1).
     #[arg(long)]
     pub min_confidence: Option<f32>,
-    /// Add the entries of this lexicon (.tsv, .csv or .json) to the built-in one.
+    /// Add the entries of this lexicon (.tsv, .csv or .json), checked before the built-in ones.
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
     /// Print each missed and each wrong span of this label on stderr.
@@ -90,13 +89,7 @@ fn load_gold(args: &EvalArgs) -> Result<(Vec<GoldSentence>, Vec<String>), String
 }
 
 fn recognizer(args: &EvalArgs) -> Result<Recognizer, String> {
-    let mut lexicon = Lexicon::builtin();
-    if let Some(path) = &args.lexicon {
-        let name = path.display().to_string();
-        let format = LexiconFormat::from_file_name(&name).ok_or_else(|| format!("{name}: expected a .tsv, .csv or .json lexicon"))?;
-        let extra = Lexicon::parse(&read(path)?, format).map_err(|e| format!("{name}: {e}"))?;
-        lexicon = lexicon.extended(&extra);
-    }
+    let lexicon = crate::lexicon::in_use(args.lexicon.as_slice())?;
     let mut recognizer = Recognizer::new(lexicon);
     if !args.no_model {
         let tagger = match &args.model {

@@ -20,7 +20,8 @@ pub struct LexiconArgs {
     /// The form to print.
     #[arg(long, value_enum, default_value_t = Form::Tsv)]
     pub format: Form,
-    /// Lexicon files to add (.tsv, .csv or .json), checked line by line.
+    /// Lexicon files to add (.tsv, .csv or .json), checked line by line; their entries come
+    /// first, as recognition checks them first.
     #[arg(long)]
     pub import: Vec<PathBuf>,
     /// Leave the built-in entries out.
@@ -28,25 +29,38 @@ pub struct LexiconArgs {
     pub no_builtin: bool,
 }
 
-pub fn lexicon(args: &LexiconArgs) -> ExitCode {
-    let mut lexicon = if args.no_builtin { Lexicon::new(Vec::new()) } else { Lexicon::builtin() };
-    for path in &args.import {
+/// The entries of these lexicon files, in the order given; `None` for no files.
+pub fn load(paths: &[PathBuf]) -> Result<Option<Lexicon>, String> {
+    let mut all: Option<Lexicon> = None;
+    for path in paths {
         let name = path.display().to_string();
-        let Some(format) = LexiconFormat::from_file_name(&name) else {
-            eprintln!("huaxian lexicon: {name}: expected a .tsv, .csv or .json file");
-            return ExitCode::FAILURE;
-        };
-        let parsed = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read: {e}"))
-            .and_then(|text| Lexicon::parse(&text, format).map_err(|e| e.to_string()));
-        match parsed {
-            Ok(extra) => lexicon = lexicon.extended(&extra),
-            Err(e) => {
-                eprintln!("huaxian lexicon: {name}: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+        let lexicon = Lexicon::read_file(&name, &text)?;
+        all = Some(match all {
+            Some(before) => before.extended(&lexicon),
+            None => lexicon,
+        });
     }
+    Ok(all)
+}
+
+/// What recognition uses: the imported entries first, then the built-in ones.
+pub fn in_use(paths: &[PathBuf]) -> Result<Lexicon, String> {
+    Ok(match load(paths)? {
+        Some(imported) => Lexicon::builtin_with(&imported),
+        None => Lexicon::builtin(),
+    })
+}
+
+pub fn lexicon(args: &LexiconArgs) -> ExitCode {
+    let lexicon = if args.no_builtin { load(&args.import).map(|l| l.unwrap_or_else(|| Lexicon::new(Vec::new()))) } else { in_use(&args.import) };
+    let lexicon = match lexicon {
+        Ok(lexicon) => lexicon,
+        Err(e) => {
+            eprintln!("huaxian lexicon: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let format = match args.format {
         Form::Tsv => LexiconFormat::Tsv,
         Form::Csv => LexiconFormat::Csv,

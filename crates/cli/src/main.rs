@@ -13,6 +13,7 @@ mod lexicon;
 use clap::{Parser, Subcommand, ValueEnum};
 use huaxian_core::export::Export;
 use huaxian_core::labels::default_labels;
+use huaxian_core::recognize::tagger::Tagger;
 use huaxian_core::recognize::Recognizer;
 
 mod convert;
@@ -38,6 +39,10 @@ enum Command {
         /// Also print what ingestion repaired, dropped or guessed, on stderr.
         #[arg(long, short)]
         verbose: bool,
+        /// A lexicon of your own (.tsv, .csv or .json; repeatable), checked before the
+        /// built-in entries.
+        #[arg(long)]
+        lexicon: Vec<PathBuf>,
     },
     /// Export articles or Huaxian exports to a dataset format (doccano, Label Studio, spaCy, brat, IOB2...).
     Export(convert::ExportArgs),
@@ -58,7 +63,7 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Annotate { files, format, verbose } => annotate(&files, format, verbose),
+        Command::Annotate { files, format, verbose, lexicon } => annotate(&files, format, verbose, &lexicon),
         Command::Export(args) => convert::export(args),
         Command::Import(args) => convert::import(args),
         Command::Eval(args) => eval::eval(&args),
@@ -66,8 +71,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn annotate(files: &[PathBuf], format: Format, verbose: bool) -> ExitCode {
-    let recognizer = Recognizer::builtin();
+fn annotate(files: &[PathBuf], format: Format, verbose: bool, lexicon: &[PathBuf]) -> ExitCode {
+    let recognizer = match lexicon::in_use(lexicon) {
+        Ok(lexicon) => Recognizer::new(lexicon).with_tagger(Tagger::builtin()),
+        Err(e) => {
+            eprintln!("huaxian: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let labels = default_labels();
     let pretty = format == Format::Json && files.len() == 1;
     let stdout = std::io::stdout();

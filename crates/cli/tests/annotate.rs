@@ -100,3 +100,38 @@ fn verbose_prints_the_encoding_and_what_was_repaired_on_stderr() {
     assert_eq!(export["document"]["text"], "百度");
     assert_eq!(export["entities"][0]["canonical"], "Baidu");
 }
+
+#[test]
+fn an_own_lexicon_is_checked_before_the_built_in_one_and_a_broken_one_is_refused() {
+    let dir = std::env::temp_dir().join(format!("huaxian-cli-lexicon-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let article = dir.join("article.txt");
+    std::fs::write(&article, "蓝鲸星图与特斯拉签约。").unwrap();
+    // 特斯拉 is relabelled by our own entry: ours wins over the built-in one.
+    let lexicon = dir.join("ours.csv");
+    std::fs::write(&lexicon, "canonical,label,aliases,ids\n蓝鲸星图科技,COMPANY,蓝鲸星图,\nTesla Motors,ORG,特斯拉,\n").unwrap();
+    let out = huaxian(&["annotate", "--lexicon", lexicon.to_str().unwrap(), article.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let export: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String, String)> = export["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["text"].as_str().unwrap().into(), e["label"].as_str().unwrap().into(), e["evidence"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("蓝鲸星图".to_string(), "COMPANY".to_string(), "lexicon alias 蓝鲸星图 of 蓝鲸星图科技".to_string()),
+            ("特斯拉".to_string(), "ORG".to_string(), "lexicon alias 特斯拉 of Tesla Motors".to_string()),
+        ]
+    );
+    let broken = dir.join("broken.tsv");
+    std::fs::write(&broken, "canonical\tlabel\taliases\tids\n蓝鲸星图科技\t\t蓝鲸星图\t\n").unwrap();
+    let out = huaxian(&["annotate", "--lexicon", broken.to_str().unwrap(), article.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.tsv: lexicon line 2: the canonical name and the label must not be empty"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
