@@ -4,3 +4,4 @@ pub mod document_view;
 pub mod export_panel;
 pub mod side_panel;
 pub mod toolbar;
+pub mod viewport;
