@@ -10,8 +10,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::browser::{files, offsets, storage};
-use crate::components::document_view::{block_of, DocumentView};
+use crate::browser::{caret, files, offsets, storage};
+use crate::components::document_view::{block_of, draw_caret_now, ensure_caret, entity_from, neighbour, DocumentView, Reveal};
 use crate::components::side_panel::SidePanel;
 use crate::components::export_panel::{ExportPanel, ExportProgress, ExportRequest};
 use crate::components::lexicon_panel::LexiconPanel;
@@ -28,9 +28,11 @@ const KEYS: &[(&str, &str)] = &[
     ("1–9", "label the selection, or relabel the focused entity"),
     ("Delete", "delete the focused entity"),
     ("A / R", "accept / reject the focused entity"),
-    ("Tab / Shift+Tab", "next / previous entity"),
+    ("Tab / Shift+Tab", "next / previous entity (from the caret, or into the text)"),
     ("N", "next unreviewed suggestion"),
     ("← → (Shift)", "move the caret by a character (extend the selection)"),
+    ("↑ ↓ (Shift)", "move the caret by a line (extend the selection)"),
+    ("Home / End (Shift)", "caret to the start / end of the line"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
     ("Alt+↓ / Alt+↑", "next / previous document"),
     ("Escape", "close menus and this help"),
@@ -336,27 +338,6 @@ fn document() -> Option<web_sys::Document> {
     web_sys::window().and_then(|w| w.document())
 }
 
-/// Focuses the mark of entity `id` and scrolls it into view.
-fn focus_mark(id: &str) -> bool {
-    let Some(mark) = document()
-        .and_then(|d| d.query_selector(&format!("mark[data-id=\"{id}\"]")).ok().flatten())
-        .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
-    else {
-        return false;
-    };
-    let _ = mark.focus();
-    let options = web_sys::ScrollIntoViewOptions::new();
-    options.set_block(web_sys::ScrollLogicalPosition::Center);
-    mark.scroll_into_view_with_scroll_into_view_options(&options);
-    true
-}
-
-/// The marks of the document in reading order.
-fn marks(selector: &str) -> Vec<web_sys::HtmlElement> {
-    let Some(list) = document().and_then(|d| d.query_selector_all(selector).ok()) else { return Vec::new() };
-    (0..list.length()).filter_map(|i| list.get(i)).filter_map(|n| n.dyn_into().ok()).collect()
-}
-
 /// The selection menu: where it is and which code-point range it labels.
 #[derive(Clone, PartialEq)]
 struct Menu {
@@ -415,7 +396,8 @@ pub fn app() -> Html {
     let menu = use_state(|| None::<Menu>);
     let help = use_state(|| false);
     let confirm_clear = use_state(|| false);
-    let reveal = use_state(|| None::<usize>);
+    let reveal = use_state(|| None::<Reveal>);
+    let reveal_seq = use_mut_ref(|| 0u64);
     let export_summary = use_state(|| None::<String>);
     let export_progress = use_state(|| None::<ExportProgress>);
 
@@ -518,25 +500,23 @@ pub fn app() -> Html {
         use_callback((), move |id: String, ()| dispatch.dispatch(Action::Focus(id)))
     };
     let on_go = {
-        let (state, reveal) = (state.clone(), reveal.clone());
+        let (state, reveal, reveal_seq) = (state.clone(), reveal.clone(), reveal_seq.clone());
         Callback::from(move |id: String| {
-            // Make sure the entity's block is rendered, then focus it.
-            let block = {
+            // The document view renders the entity's block if it is not, then focuses it.
+            let target = {
                 let ws = state.get();
-                ws.current().and_then(|entry| entry.annotations.entity(&id).map(|e| block_of(&entry.doc, e.range.start)))
+                ws.current().and_then(|entry| {
+                    let block = block_of(&entry.doc, entry.annotations.entity(&id)?.range.start);
+                    Some((entry.doc.id.clone(), block))
+                })
             };
-            if block.is_some() {
-                reveal.set(block);
-            }
-            let id2 = id.clone();
-            if !focus_mark(&id) {
-                // Rendered on the next frame: try again then.
-                let retry = wasm_bindgen::closure::Closure::once_into_js(move || {
-                    focus_mark(&id2);
-                });
-                if let Some(w) = web_sys::window() {
-                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), 50);
-                }
+            if let Some((doc, block)) = target {
+                let seq = {
+                    let mut seq = reveal_seq.borrow_mut();
+                    *seq += 1;
+                    *seq
+                };
+                reveal.set(Some(Reveal { doc, id, block, seq }));
             }
         })
     };
@@ -564,8 +544,18 @@ pub fn app() -> Html {
                 dispatch.dispatch(Action::Edit(Edit::Add { range, label }));
             }
             menu.set(None);
-            if let Some(sel) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) {
-                let _ = sel.remove_all_ranges();
+            if let Some(sel) = caret::selection() {
+                if in_text() {
+                    // Labelled by keyboard: the caret goes on from the end of the new entity,
+                    // once its block has been rendered again.
+                    spawn_local(async move {
+                        if let Some(article) = document().and_then(|d| d.query_selector("article.document").ok().flatten()) {
+                            caret::select(&article, end, end);
+                        }
+                    });
+                } else {
+                    let _ = sel.remove_all_ranges();
+                }
             }
         }
     };
@@ -583,10 +573,10 @@ pub fn app() -> Html {
             let ctrl = e.ctrl_key() || e.meta_key();
             // Read what the keys need, then let go of the state before dispatching: the
             // reducer borrows it mutably.
-            let (has_doc, focused, labels, next_unreviewed, current, count) = {
+            let (has_doc, focused, labels, next_unreviewed, current, count, entities, doc) = {
                 let ws = state.get();
                 match ws.current() {
-                    None => (false, None, Vec::new(), None, 0, 0),
+                    None => (false, None, Vec::new(), None, 0, 0, Rc::default(), None),
                     Some(entry) => {
                         let focused = ws.focused.clone().filter(|id| entry.annotations.entity(id).is_some());
                         let after = focused.as_deref().and_then(|id| entry.annotations.entity(id)).map(|e| e.range.start);
@@ -596,7 +586,7 @@ pub fn app() -> Html {
                             .or_else(|| suggested().next())
                             .map(|e| e.id.clone());
                         let labels: Vec<String> = entry.annotations.labels().iter().map(|l| l.name.clone()).collect();
-                        (true, focused, labels, next, ws.current, ws.docs.len())
+                        (true, focused, labels, next, ws.current, ws.docs.len(), entry.entities_view.clone(), Some(entry.doc.clone()))
                     }
                 }
             };
@@ -606,10 +596,17 @@ pub fn app() -> Html {
                 }
                 return;
             }
-            let active_is_mark = document()
-                .and_then(|d| d.active_element())
-                .is_some_and(|a| a.tag_name() == "MARK");
-            let selection = web_sys::window().and_then(|w| w.get_selection().ok().flatten());
+            let active = document().and_then(|d| d.active_element());
+            let active_is_mark = active.as_ref().is_some_and(|a| a.tag_name() == "MARK");
+            let active_is_text = active.as_ref().is_some_and(|a| a.matches("article.document").unwrap_or(false));
+            let selection = caret::selection();
+            // The caret (the selection's focus) as a code point, when it is in the text.
+            let caret_at = selection
+                .as_ref()
+                .filter(|s| s.range_count() > 0)
+                .and_then(|s| s.focus_node().zip(Some(s.focus_offset())))
+                .filter(|(node, _)| in_article(node))
+                .and_then(|(node, offset)| offsets::dom_point_to_offset(&node, offset));
             let handled = match key.as_str() {
                 "z" | "Z" if ctrl && e.shift_key() => {
                     dispatch.dispatch(Action::Redo);
@@ -653,7 +650,7 @@ pub fn app() -> Html {
                 "Delete" | "Backspace" if active_is_mark => {
                     if let Some(id) = focused {
                         // Keep the keyboard in the text: focus the next entity first.
-                        let next = next_mark(&id, 1);
+                        let next = neighbour(&entities, &id, 1);
                         dispatch.dispatch(Action::Edit(Edit::Remove { id }));
                         if let Some(next) = next {
                             on_go.emit(next);
@@ -670,7 +667,18 @@ pub fn app() -> Html {
                 }
                 "Tab" if active_is_mark => {
                     let step = if e.shift_key() { -1 } else { 1 };
-                    match focused.and_then(|id| next_mark(&id, step)) {
+                    match focused.and_then(|id| neighbour(&entities, &id, step)) {
+                        Some(next) => {
+                            on_go.emit(next);
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                // From the caret in the text: the entity after it (before it, with Shift).
+                "Tab" if active_is_text && caret_at.is_some() => {
+                    let forward = !e.shift_key();
+                    match doc.as_ref().zip(caret_at).and_then(|(doc, at)| entity_from(doc, &entities, at, forward)) {
                         Some(next) => {
                             on_go.emit(next);
                             true
@@ -684,8 +692,22 @@ pub fn app() -> Html {
                     }
                     true
                 }
+                // With the focus on the text itself, arrows always work the caret (the first
+                // one puts it in view if there is none yet).
+                "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" | "Home" | "End" if active_is_text && caret_at.is_none() => {
+                    ensure_caret();
+                    true
+                }
                 "ArrowLeft" | "ArrowRight" if active_is_mark || selection.as_ref().is_some_and(|s| s.range_count() > 0) => {
-                    move_caret(selection.as_ref(), key == "ArrowRight", e.shift_key());
+                    move_caret(selection.as_ref(), key == "ArrowRight", e.shift_key(), "character");
+                    true
+                }
+                "ArrowUp" | "ArrowDown" if (active_is_mark || active_is_text) && caret_at.is_some() => {
+                    move_caret(selection.as_ref(), key == "ArrowDown", e.shift_key(), "line");
+                    true
+                }
+                "Home" | "End" if (active_is_mark || active_is_text) && caret_at.is_some() => {
+                    move_caret(selection.as_ref(), key == "End", e.shift_key(), "lineboundary");
                     true
                 }
                 _ => false,
@@ -818,7 +840,7 @@ pub fn app() -> Html {
                             }
                         </div>
                         <DocumentView key={doc.id.clone()} doc={doc.clone()} entities={entities.clone()}
-                            labels={labels.clone()} on_focus={on_focus.clone()} reveal_block={*reveal} />
+                            labels={labels.clone()} on_focus={on_focus.clone()} reveal={(*reveal).clone()} />
                     } else {
                         <div class="empty">
                             <h1>{ "Open an article to see its entities" }</h1>
@@ -848,7 +870,7 @@ pub fn app() -> Html {
                 <div class="dialog help" role="dialog" aria-modal="true" aria-labelledby="help-title">
                     <h2 id="help-title">{ "Keys" }</h2>
                     <dl>{ for KEYS.iter().map(|(k, what)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></> }) }</dl>
-                    <p>{ "Select text with the mouse (double-click selects a word) or with Shift+arrows, then press a number." }</p>
+                    <p>{ "Select text with the mouse (double-click selects a word), or Tab into the text for a caret and select with Shift+arrows; then press a number." }</p>
                 </div>
             }
             { clear_dialog }
@@ -856,17 +878,22 @@ pub fn app() -> Html {
     }
 }
 
-/// The id of the mark `step` marks after (or before) the one with `id`, in reading order.
-fn next_mark(id: &str, step: isize) -> Option<String> {
-    let all = marks("article.document mark[data-id]:not([data-fragment])");
-    let at = all.iter().position(|m| m.get_attribute("data-id").as_deref() == Some(id))?;
-    let next = at as isize + step;
-    (0..all.len() as isize).contains(&next).then(|| all[next as usize].get_attribute("data-id")).flatten()
+/// Whether `node` is inside the article's text.
+fn in_article(node: &web_sys::Node) -> bool {
+    document()
+        .and_then(|d| d.query_selector("article.document").ok().flatten())
+        .is_some_and(|a| a.contains(Some(node)))
 }
 
-/// Moves or extends the selection by one character. Starting from a focused mark, the
+/// Whether the focus is in the article (the text itself or an entity in it).
+fn in_text() -> bool {
+    document().and_then(|d| d.active_element()).is_some_and(|a| in_article(&a))
+}
+
+/// Moves or extends the selection by one `granularity` ("character", "line",
+/// "lineboundary"), then scrolls the caret into view. Starting from a focused mark, the
 /// caret starts at the mark's start (or end, going right).
-fn move_caret(selection: Option<&web_sys::Selection>, forward: bool, extend: bool) {
+fn move_caret(selection: Option<&web_sys::Selection>, forward: bool, extend: bool, granularity: &str) {
     let Some(selection) = selection else { return };
     if selection.range_count() == 0 {
         // First arrow from a focused entity: the caret lands on its edge.
@@ -874,9 +901,12 @@ fn move_caret(selection: Option<&web_sys::Selection>, forward: bool, extend: boo
             let _ = selection.collapse_with_offset(Some(&active), if forward { active.child_nodes().length() } else { 0 });
         }
         if !extend {
+            draw_caret_now();
             return;
         }
     }
     let direction = if forward { "forward" } else { "backward" };
-    let _ = selection.modify(if extend { "extend" } else { "move" }, direction, "character");
+    let _ = selection.modify(if extend { "extend" } else { "move" }, direction, granularity);
+    caret::keep_in_view();
+    draw_caret_now();
 }

@@ -3,7 +3,10 @@
 //! runs with `data-start`/`data-end`, one text node each.
 #![cfg(target_arch = "wasm32")]
 
-use huaxian_app::browser::offsets::{dom_point_to_offset, range_to_offsets, selection_to_offsets, utf16_prefix_to_chars};
+use huaxian_app::browser::caret::{select, word_at};
+use huaxian_app::browser::offsets::{
+    dom_point_to_offset, offset_to_dom_point, range_to_offsets, selection_to_offsets, utf16_prefix_to_chars,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, Node};
@@ -97,4 +100,57 @@ fn points_outside_the_document_are_none() {
     doc.body().unwrap().append_child(&stray).unwrap();
     assert_eq!(dom_point_to_offset(&stray.first_child().unwrap(), 2), None);
     stray.remove();
+}
+
+#[wasm_bindgen_test]
+fn code_points_map_back_to_dom_points_and_round_trip() {
+    // A mark nested in a mark, after emoji and 𠮷: 商汤绝影 inside 商汤绝影与Tesla.
+    let doc = document();
+    let p = render(&[("🚀据悉，𠮷", false), ("商汤绝影与Tesla", true), ("、沐曦", false)]);
+    let outer = p.children().item(1).unwrap();
+    outer.set_text_content(None);
+    for (text, start, is_mark) in [("商汤绝影", 5, true), ("与Tesla", 9, false)] {
+        let el = doc.create_element(if is_mark { "mark" } else { "span" }).unwrap();
+        el.set_attribute("data-start", &start.to_string()).unwrap();
+        el.set_attribute("data-end", &(start + text.chars().count()).to_string()).unwrap();
+        el.set_text_content(Some(text));
+        outer.append_child(&el).unwrap();
+    }
+    // After 🚀 (two UTF-16 units): code point 1.
+    let (node, offset) = offset_to_dom_point(&p, 1, false).unwrap();
+    assert_eq!((node.text_content().unwrap(), offset), ("🚀据悉，𠮷".to_string(), 2));
+    // Where two runs meet, the start of the next one, or (toward the end) the end of the one before.
+    let (node, offset) = offset_to_dom_point(&p, 5, false).unwrap();
+    assert_eq!((node.text_content().unwrap(), offset), ("商汤绝影".to_string(), 0));
+    let (node, offset) = offset_to_dom_point(&p, 5, true).unwrap();
+    assert_eq!((node.text_content().unwrap(), offset), ("🚀据悉，𠮷".to_string(), 7));
+    // Every code point maps to a point that maps back to it.
+    for cp in 0..=18 {
+        for toward_end in [false, true] {
+            let (node, offset) = offset_to_dom_point(&p, cp, toward_end).unwrap();
+            assert_eq!(dom_point_to_offset(&node, offset), Some(cp), "code point {cp}");
+        }
+    }
+    assert_eq!(offset_to_dom_point(&p, 19, false), None);
+    // Selecting code points selects exactly their text.
+    assert!(select(&p, 9, 15));
+    let selection = web_sys::window().unwrap().get_selection().unwrap().unwrap();
+    assert_eq!(String::from(selection.to_string()), "与Tesla");
+    assert_eq!(selection_to_offsets(&selection), Some((9, 15)));
+    selection.remove_all_ranges().unwrap();
+    p.remove();
+}
+
+#[wasm_bindgen_test]
+fn words_come_from_intl_segmenter_in_code_points() {
+    let text = "🚀𠮷据悉，临港新片区正式发布。";
+    // 据悉 is a word wherever it is hit; the offsets count 🚀 and 𠮷 as one each.
+    assert_eq!(word_at(text, 2), Some(2..4));
+    assert_eq!(word_at(text, 3), Some(2..4));
+    // Punctuation is not a word.
+    assert_eq!(word_at(text, 4), None);
+    // Whatever the segmenter makes of 临港新片区, the word holds the character and is
+    // shorter than the text.
+    let word = word_at(text, 7).unwrap();
+    assert!(word.contains(&7) && word.len() < text.chars().count());
 }

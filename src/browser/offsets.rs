@@ -125,3 +125,63 @@ pub fn selection_to_offsets(selection: &Selection) -> Option<(usize, usize)> {
     let (start, end) = range_to_offsets(&selection.get_range_at(0).ok()?)?;
     (start < end).then_some((start, end))
 }
+
+/// The DOM point (text node, UTF-16 offset) of code point `cp`, searched under `root` (a
+/// block, or the whole article): the inverse of [`dom_point_to_offset`]. Where two runs
+/// meet at `cp`, `toward_end` picks the end of the run before (for a selection's end)
+/// rather than the start of the run after. `None` when `cp` is not rendered under `root`.
+pub fn offset_to_dom_point(root: &Element, cp: usize, toward_end: bool) -> Option<(Node, u32)> {
+    let mut element = root.clone();
+    loop {
+        let mut chosen: Option<Element> = None;
+        let mut child = element.first_element_child();
+        while let Some(c) = child {
+            if let (Some(s), Some(e)) = (attr_usize(&c, START_ATTR), attr_usize(&c, END_ATTR)) {
+                if s <= cp && cp <= e {
+                    let better = if toward_end { s < cp } else { cp < e };
+                    if chosen.is_none() || better {
+                        chosen = Some(c.clone());
+                    }
+                    if better {
+                        break;
+                    }
+                }
+            }
+            child = c.next_element_sibling();
+        }
+        match chosen {
+            Some(c) => element = c,
+            None => break,
+        }
+    }
+    // `element` is the innermost run holding `cp`: count into its text.
+    let start = attr_usize(&element, START_ATTR)?;
+    let end = attr_usize(&element, END_ATTR)?;
+    if cp < start || cp > end {
+        return None;
+    }
+    let mut left = cp - start;
+    let mut node = element.first_child();
+    let mut last_text = None;
+    while let Some(n) = node {
+        if n.node_type() == Node::TEXT_NODE {
+            let text = n.text_content().unwrap_or_default();
+            let chars = text.chars().count();
+            if left <= chars {
+                let units: usize = text.chars().take(left).map(char::len_utf16).sum();
+                return Some((n, units as u32));
+            }
+            left -= chars.min(left);
+            last_text = Some(n.clone());
+        }
+        node = n.next_sibling();
+    }
+    match last_text {
+        Some(n) => {
+            let units = n.text_content().unwrap_or_default().encode_utf16().count() as u32;
+            Some((n, units))
+        }
+        // An empty run: the point is inside it.
+        None => Some((element.into(), 0)),
+    }
+}

@@ -5,3 +5,4 @@ pub mod export_panel;
 pub mod lexicon_panel;
 pub mod side_panel;
 pub mod toolbar;
+pub mod viewport;

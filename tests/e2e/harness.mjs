@@ -72,6 +72,15 @@ export async function openApp(browser, origin, { waitForModel = true, beforeLoad
   return { context, page, requests, dialogs, errors };
 }
 
+/**
+ * Waits until the model has added its suggestions to every open document. A long
+ * document is painted with lexicon and rules first and the model's pass follows, giving
+ * entities new ids: a test that focuses or edits entities waits for this first.
+ */
+export async function modelSettled(page, timeout = 60_000) {
+  await page.waitForSelector('.model-status[data-state="ready"]', { timeout });
+}
+
 /** `text[start:end]` as Python computes it: in code points. */
 export function sliceCodePoints(text, start, end) {
   return Array.from(text).slice(start, end).join('');
@@ -87,4 +96,29 @@ export function tempFile(name, contents) {
   const file = path.join(dir, name);
   fs.writeFileSync(file, contents);
   return file;
+}
+
+/**
+ * A long generated Chinese article: paragraphs of company names and filler until the text
+ * reaches `bytes` bytes (about 20,000 entities per MB). `last` is appended as a final
+ * paragraph. Returns the HTML, the paragraphs' texts and the number of company mentions.
+ */
+export function longArticle(bytes, { last } = {}) {
+  const companies = ['商汤绝影', '特斯拉', '沐曦', 'Unity中国', '宁德时代', '百度', '比亚迪', '华为', '腾讯', '阿里巴巴'];
+  const filler = '在临港新片区的产业发展大会上，与会代表围绕人工智能、芯片和新能源汽车展开讨论，并表示将继续加大投入力度。';
+  const texts = [];
+  let size = 0;
+  let mentions = 0;
+  for (let i = 0; size < bytes; i++) {
+    let p = '';
+    for (let j = 0; j < 13; j++) {
+      p += `${companies[(i + j) % companies.length]}${filler.slice(0, 4 + ((i * 7 + j) % 20))}`;
+      mentions++;
+    }
+    texts.push(p);
+    size += Buffer.byteLength(p);
+  }
+  if (last) texts.push(last);
+  const html = `<html><body>${texts.map((p) => `<p>${p}</p>`).join('\n')}</body></html>`;
+  return { html, texts, bytes: size, mentions, companies };
 }
