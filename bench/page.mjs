@@ -58,12 +58,30 @@ const blocksInDom = (page) => page.$$eval('article.document [data-block]', (b) =
 // Huaxian: open → first highlight painted.
 {
   const { page, context } = await openApp(browser, server.origin);
+  // Measured inside the page, from the file input's change to the first animation frame
+  // after the highlights are in the DOM (the frame that paints them). Measured from here,
+  // the figure would also hold whatever the page does after that paint (the model's pass,
+  // saving), which the person does not wait for to see the highlights.
+  await page.evaluate(() => {
+    window.__open = {};
+    document.querySelector('#file-input').addEventListener('change', () => { window.__open.start = performance.now(); }, { capture: true, once: true });
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('mark[data-label="COMPANY"]')) {
+        observer.disconnect();
+        requestAnimationFrame(() => {
+          window.__open.frame = performance.now();
+          window.__open.entities = document.querySelectorAll('article.document mark.entity').length;
+        });
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
   const t0 = performance.now();
   await page.setInputFiles('#file-input', file);
-  await page.waitForSelector('mark[data-label="COMPANY"]', { timeout: 120_000 });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
-  results.first_paint_ms = performance.now() - t0;
-  results.entities_at_first_paint = Number(await page.textContent('.unreviewed-count'));
+  await page.waitForFunction(() => window.__open.frame, null, { timeout: 120_000 });
+  const open = await page.evaluate(() => window.__open);
+  results.first_paint_ms = open.frame - open.start;
+  results.first_paint_seen_from_outside_ms = performance.now() - t0;
+  results.marks_in_first_frame = open.entities;
   // The model's pass follows the first paint on a long document.
   await modelSettled(page, 120_000);
   results.model_joined_ms = performance.now() - t0;
