@@ -145,24 +145,32 @@ fn hash(template: u32, parts: &[u32]) -> u32 {
     h
 }
 
-/// For a position in a run of ASCII letters and digits: the run's hash (lower case),
-/// the position (0 begin, 1 inside, 2 end, 3 single) and the run's length.
-fn latin_run(text: &[char], i: usize) -> Option<(u32, u32, u32)> {
+/// For each position of `text` in a run of ASCII letters and digits (after [`fold`]):
+/// the run's hash (lower case), the position (0 begin, 1 inside, 2 end, 3 single) and the
+/// run's length; `None` elsewhere. One pass over the text: looking for the run's ends from
+/// every position was quadratic in the run's length (a 1,000-character run of letters
+/// took a million steps).
+fn latin_runs(text: &[char]) -> Vec<Option<(u32, u32, u32)>> {
     let is_latin = |c: char| fold(c).is_ascii_alphanumeric();
-    if i >= text.len() || !is_latin(text[i]) {
-        return None;
+    let mut out = vec![None; text.len()];
+    let mut s = 0;
+    while s < text.len() {
+        if !is_latin(text[s]) {
+            s += 1;
+            continue;
+        }
+        let mut e = s + 1;
+        while e < text.len() && is_latin(text[e]) {
+            e += 1;
+        }
+        let token = text[s..e].iter().fold(0x9E37_79B9u32, |h, &c| fnv(h, fold(c) as u32));
+        for (i, slot) in out.iter_mut().enumerate().take(e).skip(s) {
+            let pos = if e - s == 1 { 3 } else if i == s { 0 } else if i + 1 == e { 2 } else { 1 };
+            *slot = Some((token, pos, (e - s) as u32));
+        }
+        s = e;
     }
-    let mut s = i;
-    while s > 0 && is_latin(text[s - 1]) {
-        s -= 1;
-    }
-    let mut e = i + 1;
-    while e < text.len() && is_latin(text[e]) {
-        e += 1;
-    }
-    let token = text[s..e].iter().fold(0x9E37_79B9u32, |h, &c| fnv(h, fold(c) as u32));
-    let pos = if e - s == 1 { 3 } else if i == s { 0 } else if i + 1 == e { 2 } else { 1 };
-    Some((token, pos, (e - s) as u32))
+    out
 }
 
 /// Distance (1..=8) from `i` to the first position at or after `i + 1` where a cue
@@ -180,12 +188,39 @@ fn cue_ahead(text: &[char], starts: &[bool], i: usize) -> u32 {
     0
 }
 
+/// Cues as characters, with their first characters sorted for a quick "can a cue start
+/// here?" (most characters start none).
+struct Cues {
+    cues: Vec<Vec<char>>,
+    firsts: Vec<char>,
+}
+
+impl Cues {
+    fn new(cues: &[&str]) -> Cues {
+        let cues: Vec<Vec<char>> = cues.iter().map(|c| c.chars().collect()).collect();
+        let mut firsts: Vec<char> = cues.iter().filter_map(|c| c.first().copied()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        Cues { cues, firsts }
+    }
+}
+
+fn company_cues() -> &'static Cues {
+    static CUES: std::sync::OnceLock<Cues> = std::sync::OnceLock::new();
+    CUES.get_or_init(|| Cues::new(COMPANY_CUES))
+}
+
+fn org_cues() -> &'static Cues {
+    static CUES: std::sync::OnceLock<Cues> = std::sync::OnceLock::new();
+    CUES.get_or_init(|| Cues::new(ORG_CUES))
+}
+
 /// For each position of `text`: does one of `cues` start there?
-fn cue_starts(text: &[char], cues: &[&str]) -> Vec<bool> {
+fn cue_starts(text: &[char], cues: &Cues) -> Vec<bool> {
     (0..text.len())
         .map(|j| {
             let rest = &text[j..];
-            cues.iter().any(|cue| cue.chars().count() <= rest.len() && cue.chars().zip(rest).all(|(c, &t)| c == t))
+            cues.firsts.binary_search(&rest[0]).is_ok() && cues.cues.iter().any(|cue| rest.starts_with(cue))
         })
         .collect()
 }
@@ -201,12 +236,19 @@ pub struct Sentence<'a> {
     hints: &'a [Hint],
     company_cues: Vec<bool>,
     org_cues: Vec<bool>,
+    latin_runs: Vec<Option<(u32, u32, u32)>>,
 }
 
 impl<'a> Sentence<'a> {
     /// `hints` has one entry per character of `text`.
     pub fn new(text: &'a [char], hints: &'a [Hint]) -> Sentence<'a> {
-        Sentence { text, hints, company_cues: cue_starts(text, COMPANY_CUES), org_cues: cue_starts(text, ORG_CUES) }
+        Sentence {
+            text,
+            hints,
+            company_cues: cue_starts(text, company_cues()),
+            org_cues: cue_starts(text, org_cues()),
+            latin_runs: latin_runs(text),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -226,6 +268,7 @@ impl<'a> Sentence<'a> {
 
 fn features(sentence: &Sentence<'_>, i: usize, out: &mut Vec<u32>) {
     let (text, hints) = (sentence.text, sentence.hints);
+    let latin_run = |j: usize| sentence.latin_runs.get(j).copied().flatten();
     out.clear();
     const BOS: u32 = 0x11_0001;
     const EOS: u32 = 0x11_0002;
@@ -268,16 +311,16 @@ fn features(sentence: &Sentence<'_>, i: usize, out: &mut Vec<u32>) {
     out.push(hash(27, &[m2, m1, c0, p1]));
     out.push(hash(28, &[m1, c0, p1, p2]));
     // A Latin or digit run (EA, Razer, CAPCOM, 3M) as one token, and where `i` sits in it.
-    if let Some((token, pos, len)) = latin_run(text, i) {
+    if let Some((token, pos, len)) = latin_run(i) {
         out.push(hash(29, &[token]));
         out.push(hash(30, &[token, pos]));
         out.push(hash(31, &[len.min(12), pos]));
     } else {
         // The Latin run just before and just after a Han character.
-        if let Some((token, _, _)) = i.checked_sub(1).and_then(|j| latin_run(text, j)) {
+        if let Some((token, _, _)) = i.checked_sub(1).and_then(latin_run) {
             out.push(hash(32, &[token]));
         }
-        if let Some((token, _, _)) = latin_run(text, i + 1) {
+        if let Some((token, _, _)) = latin_run(i + 1) {
             out.push(hash(33, &[token]));
         }
     }
@@ -682,6 +725,21 @@ mod tests {
         assert_eq!(back.weights.iter().map(|&w| w as f32).collect::<Vec<_>>(), weights);
         assert_eq!(back.transitions, transitions);
         assert!(Tagger::from_bytes(b"not zlib").is_err());
+    }
+
+    #[test]
+    fn latin_runs_and_cue_starts() {
+        let text: Vec<char> = "据Unity中国3M公司，ＥＡ与A集团有限".chars().collect();
+        let runs = latin_runs(&text);
+        let pos: Vec<Option<u32>> = runs.iter().map(|r| r.map(|(_, p, _)| p)).collect();
+        // 据 U n i t y 中 国 3 M 公 司 ， Ｅ Ａ 与 A 集 团 有 限
+        assert_eq!(pos, vec![None, Some(0), Some(1), Some(1), Some(1), Some(2), None, None, Some(0), Some(2), None, None, None, Some(0), Some(2), None, Some(3), None, None, None, None]);
+        assert_eq!(runs[1].unwrap().0, runs[5].unwrap().0);
+        assert_eq!(runs[1].unwrap().2, 5);
+        assert_ne!(runs[1].unwrap().0, runs[8].unwrap().0);
+        let company = cue_starts(&text, company_cues());
+        let at: Vec<usize> = (0..text.len()).filter(|&i| company[i]).collect();
+        assert_eq!(at, vec![10, 17, 19]); // 公司, 集团, 有限
     }
 
     #[test]
