@@ -521,11 +521,15 @@ impl Tagger {
         // forward-backward so that the confidence spreads over 0..1.
         let t = temperature();
         let soft: Vec<[f32; N_TAGS]> = em.iter().map(|row| row.map(|v| v / t)).collect();
-        let marginals = marginals(&soft, |f, to| trans(f, to) / t);
-        spans_of(&tags)
+        let spans = spans_of(&tags);
+        // Only the spans' characters need a marginal: backward scores before the first
+        // span are never read.
+        let first = spans.first().map_or(0, |(chars, _)| chars.start);
+        let marginals = Marginals::new(&soft, |f, to| trans(f, to) / t, first);
+        spans
             .into_iter()
             .map(|(chars, label)| {
-                let confidence = chars.clone().map(|i| marginals[i][tags[i]]).fold(1f32, f32::min);
+                let confidence = chars.clone().map(|i| marginals.get(i, tags[i])).fold(1f32, f32::min);
                 TaggedSpan { chars, label, confidence }
             })
             .collect()
@@ -612,51 +616,86 @@ pub fn viterbi(em: &[[f32; N_TAGS]], trans: impl Fn(Option<usize>, usize) -> f32
     tags
 }
 
-/// Per-character tag marginals from forward-backward over the same scores, in log space.
-fn marginals(em: &[[f32; N_TAGS]], trans: impl Fn(Option<usize>, usize) -> f32) -> Vec<[f32; N_TAGS]> {
-    let n = em.len();
-    let mut table = [[0f32; N_TAGS]; N_TAGS];
-    for (f, row) in table.iter_mut().enumerate() {
-        for (t, v) in row.iter_mut().enumerate() {
-            *v = trans(Some(f), t);
-        }
-    }
-    let lse = |xs: &[f32]| {
-        let m = xs.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-        if m == f32::NEG_INFINITY { m } else { m + xs.iter().map(|x| (x - m).exp()).sum::<f32>().ln() }
-    };
-    let mut alpha = vec![[0f32; N_TAGS]; n];
-    for t in 0..N_TAGS {
-        alpha[0][t] = trans(None, t) + em[0][t];
-    }
-    let mut buf = [0f32; N_TAGS];
-    for i in 1..n {
-        for t in 0..N_TAGS {
-            for f in 0..N_TAGS {
-                buf[f] = alpha[i - 1][f] + table[f][t];
+/// Per-character tag marginals from forward-backward over the same scores, in log space,
+/// for the positions from `from` on (see [`Marginals::new`]).
+struct Marginals {
+    alpha: Vec<[f32; N_TAGS]>,
+    beta: Vec<[f32; N_TAGS]>,
+    z: f32,
+    from: usize,
+}
+
+impl Marginals {
+    /// The marginals are those of the whole sequence, but only positions `from..` can be
+    /// read: the forward pass runs over every position (the normaliser needs its end), the
+    /// backward pass stops at `from`, as its scores at `i` depend only on those after `i`.
+    ///
+    /// With finite scores, every figure is the one a plain log-space forward-backward gives,
+    /// to the bit (tested against one): a
+    /// transition scored `-inf` (those BIO forbids) adds a term `exp(-inf) = 0` to a sum
+    /// that already holds the largest term, and never raises a maximum, so such terms are
+    /// left out of the sums (about a third of the `exp` calls); and the largest term,
+    /// `exp(0)`, is 1 without calling `exp`.
+    fn new(em: &[[f32; N_TAGS]], trans: impl Fn(Option<usize>, usize) -> f32, from: usize) -> Marginals {
+        let n = em.len();
+        let mut table = [[0f32; N_TAGS]; N_TAGS];
+        for (f, row) in table.iter_mut().enumerate() {
+            for (t, v) in row.iter_mut().enumerate() {
+                *v = trans(Some(f), t);
             }
-            alpha[i][t] = lse(&buf) + em[i][t];
         }
-    }
-    let mut beta = vec![[0f32; N_TAGS]; n];
-    for i in (0..n.saturating_sub(1)).rev() {
+        // For each tag, the tags that may precede it; for each tag, those that may follow.
+        let mut before = [[0usize; N_TAGS]; N_TAGS];
+        let mut n_before = [0usize; N_TAGS];
+        let mut after = [[0usize; N_TAGS]; N_TAGS];
+        let mut n_after = [0usize; N_TAGS];
         for f in 0..N_TAGS {
             for t in 0..N_TAGS {
-                buf[t] = table[f][t] + em[i + 1][t] + beta[i + 1][t];
+                if table[f][t] != f32::NEG_INFINITY {
+                    before[t][n_before[t]] = f;
+                    n_before[t] += 1;
+                    after[f][n_after[f]] = t;
+                    n_after[f] += 1;
+                }
             }
-            beta[i][f] = lse(&buf);
         }
-    }
-    let z = lse(&alpha[n - 1]);
-    (0..n)
-        .map(|i| {
-            let mut p = [0f32; N_TAGS];
+        let lse = |xs: &[f32]| {
+            let m = xs.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            if m == f32::NEG_INFINITY { m } else { m + xs.iter().map(|&x| if x == m { 1.0 } else { (x - m).exp() }).sum::<f32>().ln() }
+        };
+        let mut alpha = vec![[0f32; N_TAGS]; n];
+        for t in 0..N_TAGS {
+            alpha[0][t] = trans(None, t) + em[0][t];
+        }
+        let mut buf = [0f32; N_TAGS];
+        for i in 1..n {
             for t in 0..N_TAGS {
-                p[t] = (alpha[i][t] + beta[i][t] - z).exp();
+                let froms = &before[t][..n_before[t]];
+                for (k, &f) in froms.iter().enumerate() {
+                    buf[k] = alpha[i - 1][f] + table[f][t];
+                }
+                alpha[i][t] = lse(&buf[..froms.len()]) + em[i][t];
             }
-            p
-        })
-        .collect()
+        }
+        let mut beta = vec![[0f32; N_TAGS]; n];
+        for i in (from..n.saturating_sub(1)).rev() {
+            for f in 0..N_TAGS {
+                let tos = &after[f][..n_after[f]];
+                for (k, &t) in tos.iter().enumerate() {
+                    buf[k] = table[f][t] + em[i + 1][t] + beta[i + 1][t];
+                }
+                beta[i][f] = lse(&buf[..tos.len()]);
+            }
+        }
+        let z = lse(&alpha[n - 1]);
+        Marginals { alpha, beta, z, from }
+    }
+
+    /// The marginal probability of tag `t` at position `i` (at least `from`).
+    fn get(&self, i: usize, t: usize) -> f32 {
+        debug_assert!(i >= self.from, "backward scores before {} were not computed", self.from);
+        (self.alpha[i][t] + self.beta[i][t] - self.z).exp()
+    }
 }
 
 fn write_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -725,6 +764,74 @@ mod tests {
         assert_eq!(back.weights.iter().map(|&w| w as f32).collect::<Vec<_>>(), weights);
         assert_eq!(back.transitions, transitions);
         assert!(Tagger::from_bytes(b"not zlib").is_err());
+    }
+
+    /// The forward-backward as first written: every transition in every sum, `exp` for
+    /// every term, marginals of every position.
+    fn reference_marginals(em: &[[f32; N_TAGS]], trans: impl Fn(Option<usize>, usize) -> f32) -> Vec<[f32; N_TAGS]> {
+        let n = em.len();
+        let mut table = [[0f32; N_TAGS]; N_TAGS];
+        for (f, row) in table.iter_mut().enumerate() {
+            for (t, v) in row.iter_mut().enumerate() {
+                *v = trans(Some(f), t);
+            }
+        }
+        let lse = |xs: &[f32]| {
+            let m = xs.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            if m == f32::NEG_INFINITY { m } else { m + xs.iter().map(|x| (x - m).exp()).sum::<f32>().ln() }
+        };
+        let mut alpha = vec![[0f32; N_TAGS]; n];
+        for t in 0..N_TAGS {
+            alpha[0][t] = trans(None, t) + em[0][t];
+        }
+        let mut buf = [0f32; N_TAGS];
+        for i in 1..n {
+            for t in 0..N_TAGS {
+                for f in 0..N_TAGS {
+                    buf[f] = alpha[i - 1][f] + table[f][t];
+                }
+                alpha[i][t] = lse(&buf) + em[i][t];
+            }
+        }
+        let mut beta = vec![[0f32; N_TAGS]; n];
+        for i in (0..n.saturating_sub(1)).rev() {
+            for f in 0..N_TAGS {
+                for t in 0..N_TAGS {
+                    buf[t] = table[f][t] + em[i + 1][t] + beta[i + 1][t];
+                }
+                beta[i][f] = lse(&buf);
+            }
+        }
+        let z = lse(&alpha[n - 1]);
+        (0..n).map(|i| std::array::from_fn(|t| (alpha[i][t] + beta[i][t] - z).exp())).collect()
+    }
+
+    fn builtin() -> &'static Tagger {
+        static TAGGER: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
+        TAGGER.get_or_init(Tagger::builtin)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// The pruned forward-backward gives the plain one's marginals to the bit, so the
+        /// confidences (and what the thresholds keep) cannot move.
+        #[test]
+        fn marginals_match_the_plain_forward_backward_to_the_bit(
+            rows in proptest::collection::vec(proptest::array::uniform9(-40f32..40f32), 1..60),
+            from_frac in 0f64..1.0,
+        ) {
+            let tagger = builtin();
+            let t = temperature();
+            let trans = |f: Option<usize>, to: usize| if allowed(f, to) { tagger.transition(f, to) / t } else { f32::NEG_INFINITY };
+            let from = ((rows.len() as f64) * from_frac) as usize;
+            let fast = Marginals::new(&rows, trans, from);
+            let plain = reference_marginals(&rows, trans);
+            for i in from..rows.len() {
+                for tag in 0..N_TAGS {
+                    proptest::prop_assert_eq!(fast.get(i, tag).to_bits(), plain[i][tag].to_bits(), "position {} tag {}", i, tag);
+                }
+            }
+        }
     }
 
     #[test]
