@@ -660,7 +660,8 @@ impl Marginals {
             }
         }
         let lse = |xs: &[f32]| {
-            let m = xs.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            // `f32::max` without its NaN handling: no score is NaN.
+            let m = xs.iter().fold(f32::NEG_INFINITY, |m, &x| if x > m { x } else { m });
             if m == f32::NEG_INFINITY { m } else { m + xs.iter().map(|&x| if x == m { 1.0 } else { (x - m).exp() }).sum::<f32>().ln() }
         };
         let mut alpha = vec![[0f32; N_TAGS]; n];
