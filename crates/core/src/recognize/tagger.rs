@@ -145,24 +145,32 @@ fn hash(template: u32, parts: &[u32]) -> u32 {
     h
 }
 
-/// For a position in a run of ASCII letters and digits: the run's hash (lower case),
-/// the position (0 begin, 1 inside, 2 end, 3 single) and the run's length.
-fn latin_run(text: &[char], i: usize) -> Option<(u32, u32, u32)> {
+/// For each position of `text` in a run of ASCII letters and digits (after [`fold`]):
+/// the run's hash (lower case), the position (0 begin, 1 inside, 2 end, 3 single) and the
+/// run's length; `None` elsewhere. One pass over the text: looking for the run's ends from
+/// every position was quadratic in the run's length (a 1,000-character run of letters
+/// took a million steps).
+fn latin_runs(text: &[char]) -> Vec<Option<(u32, u32, u32)>> {
     let is_latin = |c: char| fold(c).is_ascii_alphanumeric();
-    if i >= text.len() || !is_latin(text[i]) {
-        return None;
+    let mut out = vec![None; text.len()];
+    let mut s = 0;
+    while s < text.len() {
+        if !is_latin(text[s]) {
+            s += 1;
+            continue;
+        }
+        let mut e = s + 1;
+        while e < text.len() && is_latin(text[e]) {
+            e += 1;
+        }
+        let token = text[s..e].iter().fold(0x9E37_79B9u32, |h, &c| fnv(h, fold(c) as u32));
+        for (i, slot) in out.iter_mut().enumerate().take(e).skip(s) {
+            let pos = if e - s == 1 { 3 } else if i == s { 0 } else if i + 1 == e { 2 } else { 1 };
+            *slot = Some((token, pos, (e - s) as u32));
+        }
+        s = e;
     }
-    let mut s = i;
-    while s > 0 && is_latin(text[s - 1]) {
-        s -= 1;
-    }
-    let mut e = i + 1;
-    while e < text.len() && is_latin(text[e]) {
-        e += 1;
-    }
-    let token = text[s..e].iter().fold(0x9E37_79B9u32, |h, &c| fnv(h, fold(c) as u32));
-    let pos = if e - s == 1 { 3 } else if i == s { 0 } else if i + 1 == e { 2 } else { 1 };
-    Some((token, pos, (e - s) as u32))
+    out
 }
 
 /// Distance (1..=8) from `i` to the first position at or after `i + 1` where a cue
@@ -180,12 +188,39 @@ fn cue_ahead(text: &[char], starts: &[bool], i: usize) -> u32 {
     0
 }
 
+/// Cues as characters, with their first characters sorted for a quick "can a cue start
+/// here?" (most characters start none).
+struct Cues {
+    cues: Vec<Vec<char>>,
+    firsts: Vec<char>,
+}
+
+impl Cues {
+    fn new(cues: &[&str]) -> Cues {
+        let cues: Vec<Vec<char>> = cues.iter().map(|c| c.chars().collect()).collect();
+        let mut firsts: Vec<char> = cues.iter().filter_map(|c| c.first().copied()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        Cues { cues, firsts }
+    }
+}
+
+fn company_cues() -> &'static Cues {
+    static CUES: std::sync::OnceLock<Cues> = std::sync::OnceLock::new();
+    CUES.get_or_init(|| Cues::new(COMPANY_CUES))
+}
+
+fn org_cues() -> &'static Cues {
+    static CUES: std::sync::OnceLock<Cues> = std::sync::OnceLock::new();
+    CUES.get_or_init(|| Cues::new(ORG_CUES))
+}
+
 /// For each position of `text`: does one of `cues` start there?
-fn cue_starts(text: &[char], cues: &[&str]) -> Vec<bool> {
+fn cue_starts(text: &[char], cues: &Cues) -> Vec<bool> {
     (0..text.len())
         .map(|j| {
             let rest = &text[j..];
-            cues.iter().any(|cue| cue.chars().count() <= rest.len() && cue.chars().zip(rest).all(|(c, &t)| c == t))
+            cues.firsts.binary_search(&rest[0]).is_ok() && cues.cues.iter().any(|cue| rest.starts_with(cue))
         })
         .collect()
 }
@@ -201,12 +236,19 @@ pub struct Sentence<'a> {
     hints: &'a [Hint],
     company_cues: Vec<bool>,
     org_cues: Vec<bool>,
+    latin_runs: Vec<Option<(u32, u32, u32)>>,
 }
 
 impl<'a> Sentence<'a> {
     /// `hints` has one entry per character of `text`.
     pub fn new(text: &'a [char], hints: &'a [Hint]) -> Sentence<'a> {
-        Sentence { text, hints, company_cues: cue_starts(text, COMPANY_CUES), org_cues: cue_starts(text, ORG_CUES) }
+        Sentence {
+            text,
+            hints,
+            company_cues: cue_starts(text, company_cues()),
+            org_cues: cue_starts(text, org_cues()),
+            latin_runs: latin_runs(text),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -226,6 +268,7 @@ impl<'a> Sentence<'a> {
 
 fn features(sentence: &Sentence<'_>, i: usize, out: &mut Vec<u32>) {
     let (text, hints) = (sentence.text, sentence.hints);
+    let latin_run = |j: usize| sentence.latin_runs.get(j).copied().flatten();
     out.clear();
     const BOS: u32 = 0x11_0001;
     const EOS: u32 = 0x11_0002;
@@ -268,16 +311,16 @@ fn features(sentence: &Sentence<'_>, i: usize, out: &mut Vec<u32>) {
     out.push(hash(27, &[m2, m1, c0, p1]));
     out.push(hash(28, &[m1, c0, p1, p2]));
     // A Latin or digit run (EA, Razer, CAPCOM, 3M) as one token, and where `i` sits in it.
-    if let Some((token, pos, len)) = latin_run(text, i) {
+    if let Some((token, pos, len)) = latin_run(i) {
         out.push(hash(29, &[token]));
         out.push(hash(30, &[token, pos]));
         out.push(hash(31, &[len.min(12), pos]));
     } else {
         // The Latin run just before and just after a Han character.
-        if let Some((token, _, _)) = i.checked_sub(1).and_then(|j| latin_run(text, j)) {
+        if let Some((token, _, _)) = i.checked_sub(1).and_then(latin_run) {
             out.push(hash(32, &[token]));
         }
-        if let Some((token, _, _)) = latin_run(text, i + 1) {
+        if let Some((token, _, _)) = latin_run(i + 1) {
             out.push(hash(33, &[token]));
         }
     }
@@ -478,11 +521,15 @@ impl Tagger {
         // forward-backward so that the confidence spreads over 0..1.
         let t = temperature();
         let soft: Vec<[f32; N_TAGS]> = em.iter().map(|row| row.map(|v| v / t)).collect();
-        let marginals = marginals(&soft, |f, to| trans(f, to) / t);
-        spans_of(&tags)
+        let spans = spans_of(&tags);
+        // Only the spans' characters need a marginal: backward scores before the first
+        // span are never read.
+        let first = spans.first().map_or(0, |(chars, _)| chars.start);
+        let marginals = Marginals::new(&soft, |f, to| trans(f, to) / t, first);
+        spans
             .into_iter()
             .map(|(chars, label)| {
-                let confidence = chars.clone().map(|i| marginals[i][tags[i]]).fold(1f32, f32::min);
+                let confidence = chars.clone().map(|i| marginals.get(i, tags[i])).fold(1f32, f32::min);
                 TaggedSpan { chars, label, confidence }
             })
             .collect()
@@ -569,51 +616,87 @@ pub fn viterbi(em: &[[f32; N_TAGS]], trans: impl Fn(Option<usize>, usize) -> f32
     tags
 }
 
-/// Per-character tag marginals from forward-backward over the same scores, in log space.
-fn marginals(em: &[[f32; N_TAGS]], trans: impl Fn(Option<usize>, usize) -> f32) -> Vec<[f32; N_TAGS]> {
-    let n = em.len();
-    let mut table = [[0f32; N_TAGS]; N_TAGS];
-    for (f, row) in table.iter_mut().enumerate() {
-        for (t, v) in row.iter_mut().enumerate() {
-            *v = trans(Some(f), t);
-        }
-    }
-    let lse = |xs: &[f32]| {
-        let m = xs.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-        if m == f32::NEG_INFINITY { m } else { m + xs.iter().map(|x| (x - m).exp()).sum::<f32>().ln() }
-    };
-    let mut alpha = vec![[0f32; N_TAGS]; n];
-    for t in 0..N_TAGS {
-        alpha[0][t] = trans(None, t) + em[0][t];
-    }
-    let mut buf = [0f32; N_TAGS];
-    for i in 1..n {
-        for t in 0..N_TAGS {
-            for f in 0..N_TAGS {
-                buf[f] = alpha[i - 1][f] + table[f][t];
+/// Per-character tag marginals from forward-backward over the same scores, in log space,
+/// for the positions from `from` on (see [`Marginals::new`]).
+struct Marginals {
+    alpha: Vec<[f32; N_TAGS]>,
+    beta: Vec<[f32; N_TAGS]>,
+    z: f32,
+    from: usize,
+}
+
+impl Marginals {
+    /// The marginals are those of the whole sequence, but only positions `from..` can be
+    /// read: the forward pass runs over every position (the normaliser needs its end), the
+    /// backward pass stops at `from`, as its scores at `i` depend only on those after `i`.
+    ///
+    /// With finite scores, every figure is the one a plain log-space forward-backward gives,
+    /// to the bit (tested against one): a
+    /// transition scored `-inf` (those BIO forbids) adds a term `exp(-inf) = 0` to a sum
+    /// that already holds the largest term, and never raises a maximum, so such terms are
+    /// left out of the sums (about a third of the `exp` calls); and the largest term,
+    /// `exp(0)`, is 1 without calling `exp`.
+    fn new(em: &[[f32; N_TAGS]], trans: impl Fn(Option<usize>, usize) -> f32, from: usize) -> Marginals {
+        let n = em.len();
+        let mut table = [[0f32; N_TAGS]; N_TAGS];
+        for (f, row) in table.iter_mut().enumerate() {
+            for (t, v) in row.iter_mut().enumerate() {
+                *v = trans(Some(f), t);
             }
-            alpha[i][t] = lse(&buf) + em[i][t];
         }
-    }
-    let mut beta = vec![[0f32; N_TAGS]; n];
-    for i in (0..n.saturating_sub(1)).rev() {
+        // For each tag, the tags that may precede it; for each tag, those that may follow.
+        let mut before = [[0usize; N_TAGS]; N_TAGS];
+        let mut n_before = [0usize; N_TAGS];
+        let mut after = [[0usize; N_TAGS]; N_TAGS];
+        let mut n_after = [0usize; N_TAGS];
         for f in 0..N_TAGS {
             for t in 0..N_TAGS {
-                buf[t] = table[f][t] + em[i + 1][t] + beta[i + 1][t];
+                if table[f][t] != f32::NEG_INFINITY {
+                    before[t][n_before[t]] = f;
+                    n_before[t] += 1;
+                    after[f][n_after[f]] = t;
+                    n_after[f] += 1;
+                }
             }
-            beta[i][f] = lse(&buf);
         }
-    }
-    let z = lse(&alpha[n - 1]);
-    (0..n)
-        .map(|i| {
-            let mut p = [0f32; N_TAGS];
+        let lse = |xs: &[f32]| {
+            // `f32::max` without its NaN handling: no score is NaN.
+            let m = xs.iter().fold(f32::NEG_INFINITY, |m, &x| if x > m { x } else { m });
+            if m == f32::NEG_INFINITY { m } else { m + xs.iter().map(|&x| if x == m { 1.0 } else { (x - m).exp() }).sum::<f32>().ln() }
+        };
+        let mut alpha = vec![[0f32; N_TAGS]; n];
+        for t in 0..N_TAGS {
+            alpha[0][t] = trans(None, t) + em[0][t];
+        }
+        let mut buf = [0f32; N_TAGS];
+        for i in 1..n {
             for t in 0..N_TAGS {
-                p[t] = (alpha[i][t] + beta[i][t] - z).exp();
+                let froms = &before[t][..n_before[t]];
+                for (k, &f) in froms.iter().enumerate() {
+                    buf[k] = alpha[i - 1][f] + table[f][t];
+                }
+                alpha[i][t] = lse(&buf[..froms.len()]) + em[i][t];
             }
-            p
-        })
-        .collect()
+        }
+        let mut beta = vec![[0f32; N_TAGS]; n];
+        for i in (from..n.saturating_sub(1)).rev() {
+            for f in 0..N_TAGS {
+                let tos = &after[f][..n_after[f]];
+                for (k, &t) in tos.iter().enumerate() {
+                    buf[k] = table[f][t] + em[i + 1][t] + beta[i + 1][t];
+                }
+                beta[i][f] = lse(&buf[..tos.len()]);
+            }
+        }
+        let z = lse(&alpha[n - 1]);
+        Marginals { alpha, beta, z, from }
+    }
+
+    /// The marginal probability of tag `t` at position `i` (at least `from`).
+    fn get(&self, i: usize, t: usize) -> f32 {
+        debug_assert!(i >= self.from, "backward scores before {} were not computed", self.from);
+        (self.alpha[i][t] + self.beta[i][t] - self.z).exp()
+    }
 }
 
 fn write_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -682,6 +765,89 @@ mod tests {
         assert_eq!(back.weights.iter().map(|&w| w as f32).collect::<Vec<_>>(), weights);
         assert_eq!(back.transitions, transitions);
         assert!(Tagger::from_bytes(b"not zlib").is_err());
+    }
+
+    /// The forward-backward as first written: every transition in every sum, `exp` for
+    /// every term, marginals of every position.
+    fn reference_marginals(em: &[[f32; N_TAGS]], trans: impl Fn(Option<usize>, usize) -> f32) -> Vec<[f32; N_TAGS]> {
+        let n = em.len();
+        let mut table = [[0f32; N_TAGS]; N_TAGS];
+        for (f, row) in table.iter_mut().enumerate() {
+            for (t, v) in row.iter_mut().enumerate() {
+                *v = trans(Some(f), t);
+            }
+        }
+        let lse = |xs: &[f32]| {
+            let m = xs.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            if m == f32::NEG_INFINITY { m } else { m + xs.iter().map(|x| (x - m).exp()).sum::<f32>().ln() }
+        };
+        let mut alpha = vec![[0f32; N_TAGS]; n];
+        for t in 0..N_TAGS {
+            alpha[0][t] = trans(None, t) + em[0][t];
+        }
+        let mut buf = [0f32; N_TAGS];
+        for i in 1..n {
+            for t in 0..N_TAGS {
+                for f in 0..N_TAGS {
+                    buf[f] = alpha[i - 1][f] + table[f][t];
+                }
+                alpha[i][t] = lse(&buf) + em[i][t];
+            }
+        }
+        let mut beta = vec![[0f32; N_TAGS]; n];
+        for i in (0..n.saturating_sub(1)).rev() {
+            for f in 0..N_TAGS {
+                for t in 0..N_TAGS {
+                    buf[t] = table[f][t] + em[i + 1][t] + beta[i + 1][t];
+                }
+                beta[i][f] = lse(&buf);
+            }
+        }
+        let z = lse(&alpha[n - 1]);
+        (0..n).map(|i| std::array::from_fn(|t| (alpha[i][t] + beta[i][t] - z).exp())).collect()
+    }
+
+    fn builtin() -> &'static Tagger {
+        static TAGGER: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
+        TAGGER.get_or_init(Tagger::builtin)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// The pruned forward-backward gives the plain one's marginals to the bit, so the
+        /// confidences (and what the thresholds keep) cannot move.
+        #[test]
+        fn marginals_match_the_plain_forward_backward_to_the_bit(
+            rows in proptest::collection::vec(proptest::array::uniform9(-40f32..40f32), 1..60),
+            from_frac in 0f64..1.0,
+        ) {
+            let tagger = builtin();
+            let t = temperature();
+            let trans = |f: Option<usize>, to: usize| if allowed(f, to) { tagger.transition(f, to) / t } else { f32::NEG_INFINITY };
+            let from = ((rows.len() as f64) * from_frac) as usize;
+            let fast = Marginals::new(&rows, trans, from);
+            let plain = reference_marginals(&rows, trans);
+            for (i, row) in plain.iter().enumerate().skip(from) {
+                for (tag, p) in row.iter().enumerate() {
+                    proptest::prop_assert_eq!(fast.get(i, tag).to_bits(), p.to_bits(), "position {} tag {}", i, tag);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn latin_runs_and_cue_starts() {
+        let text: Vec<char> = "据Unity中国3M公司，ＥＡ与A集团有限".chars().collect();
+        let runs = latin_runs(&text);
+        let pos: Vec<Option<u32>> = runs.iter().map(|r| r.map(|(_, p, _)| p)).collect();
+        // 据 U n i t y 中 国 3 M 公 司 ， Ｅ Ａ 与 A 集 团 有 限
+        assert_eq!(pos, vec![None, Some(0), Some(1), Some(1), Some(1), Some(2), None, None, Some(0), Some(2), None, None, None, Some(0), Some(2), None, Some(3), None, None, None, None]);
+        assert_eq!(runs[1].unwrap().0, runs[5].unwrap().0);
+        assert_eq!(runs[1].unwrap().2, 5);
+        assert_ne!(runs[1].unwrap().0, runs[8].unwrap().0);
+        let company = cue_starts(&text, company_cues());
+        let at: Vec<usize> = (0..text.len()).filter(|&i| company[i]).collect();
+        assert_eq!(at, vec![10, 17, 19]); // 公司, 集团, 有限
     }
 
     #[test]
