@@ -127,6 +127,23 @@ impl Recognizer {
         run(text, &self.lexicon, self.tagger.as_ref(), &self.config)
     }
 
+    /// Starts a pass over `text` in steps: lexicon and rules now, the tagger a slice at a
+    /// time through [`Recognizer::step`], the merge in [`Recognizer::finish`].
+    pub fn start(&self, text: &str) -> Pass {
+        Pass::start(text, &self.lexicon)
+    }
+
+    /// Tags whole sentences of `pass` until at least `budget` bytes of text are done;
+    /// false once nothing is left to tag.
+    pub fn step(&self, text: &str, pass: &mut Pass, budget: usize) -> bool {
+        pass.step(text, self.tagger.as_ref(), &self.config, budget)
+    }
+
+    /// The entities of a pass whose steps are done: the same as [`Recognizer::recognize_text`].
+    pub fn finish(&self, text: &str, pass: Pass) -> Vec<Entity> {
+        pass.finish(text, &self.lexicon, &self.config)
+    }
+
     /// Lexicon, rules and propagation only, even when a tagger is present: what the app
     /// paints first on a long document, before the model's pass.
     pub fn recognize_without_model(&self, doc: &Document) -> Vec<Entity> {
@@ -143,39 +160,94 @@ pub fn recognize(doc: &Document, lexicon: &Lexicon) -> Vec<Entity> {
 /// The pipeline. The lexicon is scanned once; its matches serve as candidates, as the
 /// places that start Chinese names, and as the tagger's hints.
 fn run(text: &str, lexicon: &Lexicon, tagger: Option<&Tagger>, config: &Config) -> Vec<Entity> {
-    let matches = lexicon.find(text);
-    let mut candidates = knowledge_candidates(text, &matches);
-    if let Some(tagger) = tagger {
-        let model = model_candidates(tagger, text, &matches, config);
-        let knowledge = SpanIndex::new(candidates.iter().map(|c| c.range.clone()).collect());
-        // A known name is complete as written: the model may not run a company, body or
-        // person the lexicon or rules found on by a character or two (Unity中国 →
-        // "Unity中国达" from 达成) unless the result ends like a name (百度公司). It may
-        // still grow a place into an address (北京 → 北京市海淀区).
-        let names = SpanIndex::new(
-            candidates.iter().filter(|c| matches!(c.label.as_str(), "COMPANY" | "ORG" | "PERSON")).map(|c| c.range.clone()).collect(),
-        );
-        candidates.extend(model.into_iter().filter(|m| {
-            !knowledge.any_crossed_by(&m.range) && (ends_like_a_name(&text[m.range.clone()]) || !names.grown_slightly_by(text, &m.range))
-        }));
+    let mut pass = Pass::start(text, lexicon);
+    while pass.step(text, tagger, config, usize::MAX) {}
+    pass.finish(text, lexicon, config)
+}
+
+/// The pipeline over one text in steps, for a caller that must stay responsive (the page
+/// tags a long article a slice at a time and paints in between). [`Recognizer::recognize`]
+/// is this pass run in one step, so both give the same entities.
+///
+/// A pass belongs to one text and one recognizer: give every call the same ones.
+#[derive(Debug)]
+pub struct Pass {
+    /// Lexicon and rule candidates.
+    knowledge: Vec<Candidate>,
+    /// The lexicon's matches as the tagger's hints need them: range and label index.
+    hint_spans: Vec<(Range<usize>, u8)>,
+    sentences: Vec<Range<usize>>,
+    /// The first sentence not tagged yet.
+    next: usize,
+    model: Vec<Candidate>,
+}
+
+impl Pass {
+    /// Scans the lexicon and runs the rules: the knowledge candidates, at once.
+    fn start(text: &str, lexicon: &Lexicon) -> Pass {
+        let matches = lexicon.find(text);
+        let knowledge = knowledge_candidates(text, &matches);
+        let hint_spans = matches.iter().map(|m| (m.range.clone(), tagger::label_index(&m.entry.label))).collect();
+        Pass { knowledge, hint_spans, sentences: sentences(text), next: 0, model: Vec::new() }
     }
-    // No entity begins or ends with white space: a model span may run on into a space
-    // (or an NBSP), which no consumer's tokenizer would align with.
-    for c in &mut candidates {
-        c.range = trim_range(text, c.range.clone());
+
+    /// Tags whole sentences until at least `budget` bytes of text are done; false once
+    /// nothing is left to tag (at once without a tagger).
+    fn step(&mut self, text: &str, tagger: Option<&Tagger>, config: &Config, budget: usize) -> bool {
+        let Some(tagger) = tagger else { return false };
+        let mut done = 0;
+        while done < budget {
+            let Some(sentence) = self.sentences.get(self.next).cloned() else { return false };
+            self.next += 1;
+            done += sentence.len();
+            model_candidates(tagger, text, &sentence, spans_within(&self.hint_spans, &sentence), config, &mut self.model);
+        }
+        self.next < self.sentences.len()
     }
-    candidates.retain(|c| !c.range.is_empty());
-    let mut taken = take_longest(candidates, &Default::default());
-    if config.propagate {
-        let more = propagate(text, &taken, lexicon);
-        let extra = take_longest(more, &taken);
-        taken.extend(extra);
-        // Then the members of lists that hold a company (特斯拉、延电科技、华翔翼锐等).
-        let listed = lists::members(text, &taken);
-        let extra = take_longest(listed, &taken);
-        taken.extend(extra);
+
+    /// Bytes of text tagged so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        let done = self.sentences.get(..self.next).and_then(|s| s.last()).map_or(0, |r| r.end);
+        (done, self.sentences.last().map_or(0, |r| r.end))
     }
-    finish(taken)
+
+    /// The merge: candidates from knowledge and the model become the entities.
+    fn finish(self, text: &str, lexicon: &Lexicon, config: &Config) -> Vec<Entity> {
+        let Pass { mut knowledge, model, .. } = self;
+        let mut candidates = if model.is_empty() {
+            knowledge
+        } else {
+            let known = SpanIndex::new(knowledge.iter().map(|c| c.range.clone()).collect());
+            // A known name is complete as written: the model may not run a company, body or
+            // person the lexicon or rules found on by a character or two (Unity中国 →
+            // "Unity中国达" from 达成) unless the result ends like a name (百度公司). It may
+            // still grow a place into an address (北京 → 北京市海淀区).
+            let names = SpanIndex::new(
+                knowledge.iter().filter(|c| matches!(c.label.as_str(), "COMPANY" | "ORG" | "PERSON")).map(|c| c.range.clone()).collect(),
+            );
+            knowledge.extend(model.into_iter().filter(|m| {
+                !known.any_crossed_by(&m.range) && (ends_like_a_name(&text[m.range.clone()]) || !names.grown_slightly_by(text, &m.range))
+            }));
+            knowledge
+        };
+        // No entity begins or ends with white space: a model span may run on into a space
+        // (or an NBSP), which no consumer's tokenizer would align with.
+        for c in &mut candidates {
+            c.range = trim_range(text, c.range.clone());
+        }
+        candidates.retain(|c| !c.range.is_empty());
+        let mut taken = take_longest(candidates, &Default::default());
+        if config.propagate {
+            let more = propagate(text, &taken, lexicon);
+            let extra = take_longest(more, &taken);
+            taken.extend(extra);
+            // Then the members of lists that hold a company (特斯拉、延电科技、华翔翼锐等).
+            let listed = lists::members(text, &taken);
+            let extra = take_longest(listed, &taken);
+            taken.extend(extra);
+        }
+        finish(taken)
+    }
 }
 
 /// `range` without white space at either end.
@@ -212,15 +284,14 @@ fn knowledge_candidates(text: &str, matches: &[lexicon::LexiconMatch<'_>]) -> Ve
     out
 }
 
-/// Tagger candidates, sentence by sentence.
-fn model_candidates(tagger: &Tagger, text: &str, matches: &[lexicon::LexiconMatch<'_>], config: &Config) -> Vec<Candidate> {
-    let mut out = Vec::new();
-    debug_assert!(matches.windows(2).all(|w| w[0].range.end <= w[1].range.start));
-    for sentence in sentences(text) {
+/// Tagger candidates of one sentence, given the lexicon's matches inside it.
+fn model_candidates(tagger: &Tagger, text: &str, sentence: &Range<usize>, spans: &[(Range<usize>, u8)], config: &Config, out: &mut Vec<Candidate>) {
+    {
+        let sentence = sentence.clone();
         let chunk = &text[sentence.clone()];
         let offsets: Vec<usize> = chunk.char_indices().map(|(b, _)| sentence.start + b).chain([sentence.end]).collect();
         let chars: Vec<char> = chunk.chars().collect();
-        let hints = tagger::hints_for(&offsets, matches_within(matches, &sentence));
+        let hints = tagger::hints_for_spans(&offsets, spans);
         for span in tagger.tag(&chars, &hints) {
             let confidence = span.confidence;
             let label = tagger::LABELS[span.label];
@@ -247,17 +318,16 @@ fn model_candidates(tagger: &Tagger, text: &str, matches: &[lexicon::LexiconMatc
             });
         }
     }
-    out
 }
 
 /// The matches lying wholly inside `range`. Lexicon matches come in text order and never
 /// overlap, so their starts and their ends both ascend: those inside a range are one run
 /// of `matches`, found by two binary searches. (Handing every sentence all the matches
 /// made the tagger's hints quadratic in the text's length: 35 s for 10 MB.)
-fn matches_within<'m, 'a>(matches: &'m [lexicon::LexiconMatch<'a>], range: &Range<usize>) -> &'m [lexicon::LexiconMatch<'a>] {
-    let from = matches.partition_point(|m| m.range.start < range.start);
-    let to = matches.partition_point(|m| m.range.end <= range.end).max(from);
-    &matches[from..to]
+fn spans_within<'m>(spans: &'m [(Range<usize>, u8)], range: &Range<usize>) -> &'m [(Range<usize>, u8)] {
+    let from = spans.partition_point(|(r, _)| r.start < range.start);
+    let to = spans.partition_point(|(r, _)| r.end <= range.end).max(from);
+    &spans[from..to]
 }
 
 /// Whether a span ends as an organisation's name does (百度公司, 华为技术有限公司, 招商银行),
@@ -580,14 +650,34 @@ mod tests {
     }
 
     #[test]
+    fn a_pass_in_small_steps_finds_what_one_call_finds() {
+        let recognizer = Recognizer::builtin();
+        let text = include_str!("../../../../assets/sample-article.html").repeat(3);
+        let whole = recognizer.recognize_text(&text);
+        assert!(whole.iter().any(|e| e.source == EntitySource::Model), "the text must give the model something");
+        for budget in [1, 40, 500] {
+            let mut pass = recognizer.start(&text);
+            let mut steps = 0;
+            while recognizer.step(&text, &mut pass, budget) {
+                steps += 1;
+                let (done, total) = pass.progress();
+                assert!(done < total);
+            }
+            assert!(steps > 3, "budget {budget}: {steps} steps");
+            assert_eq!(pass.progress().0, pass.progress().1);
+            assert_eq!(recognizer.finish(&text, pass), whole, "budget {budget}");
+        }
+    }
+
+    #[test]
     fn a_sentences_matches_are_those_inside_it() {
         let lexicon = Lexicon::builtin();
         let text = "特斯拉和宁德时代。\n百度与商汤绝影合作，上海临港。Tesla 与 MetaX！百度";
-        let matches = lexicon.find(text);
-        assert!(matches.len() >= 6, "{matches:?}");
+        let spans: Vec<(Range<usize>, u8)> = lexicon.find(text).iter().map(|m| (m.range.clone(), tagger::label_index(&m.entry.label))).collect();
+        assert!(spans.len() >= 6, "{spans:?}");
         for r in sentences(text).into_iter().chain([0..0, 0..text.len(), 3..9, 9..text.len() - 3]) {
-            let inside: Vec<_> = matches.iter().filter(|m| m.range.start >= r.start && m.range.end <= r.end).cloned().collect();
-            assert_eq!(matches_within(&matches, &r), inside.as_slice(), "{r:?}");
+            let inside: Vec<_> = spans.iter().filter(|(m, _)| m.start >= r.start && m.end <= r.end).cloned().collect();
+            assert_eq!(spans_within(&spans, &r), inside.as_slice(), "{r:?}");
         }
     }
 

@@ -49,12 +49,24 @@ pub fn hints(text: &str, lexicon: &super::lexicon::Lexicon) -> Vec<Hint> {
 /// Lexicon hints for the characters of a stretch of text. `offsets` holds the byte offset
 /// of each character and, last, of the stretch's end; matches outside it are ignored.
 pub fn hints_for(offsets: &[usize], matches: &[super::lexicon::LexiconMatch<'_>]) -> Vec<Hint> {
+    let spans: Vec<(Range<usize>, u8)> = matches.iter().map(|m| (m.range.clone(), label_index(&m.entry.label))).collect();
+    hints_for_spans(offsets, &spans)
+}
+
+/// The index of a label in [`LABELS`], or `LABELS.len()` for a label the tagger lacks, as
+/// hints carry it.
+pub fn label_index(label: &str) -> u8 {
+    LABELS.iter().position(|l| *l == label).unwrap_or(LABELS.len()) as u8
+}
+
+/// [`hints_for`] over lexicon matches given as (byte range, [`label_index`]).
+pub fn hints_for_spans(offsets: &[usize], spans: &[(Range<usize>, u8)]) -> Vec<Hint> {
     let n = offsets.len() - 1;
     let (start, end) = (offsets[0], offsets[n]);
     let mut hints = vec![Hint::default(); n];
-    for m in matches.iter().filter(|m| m.range.start >= start && m.range.end <= end) {
-        let (Ok(s), Ok(e)) = (offsets.binary_search(&m.range.start), offsets.binary_search(&m.range.end)) else { continue };
-        let label = LABELS.iter().position(|l| *l == m.entry.label).unwrap_or(LABELS.len()) as u8;
+    for (range, label) in spans.iter().filter(|(r, _)| r.start >= start && r.end <= end) {
+        let (Ok(s), Ok(e)) = (offsets.binary_search(&range.start), offsets.binary_search(&range.end)) else { continue };
+        let label = *label;
         for (i, h) in hints.iter_mut().enumerate().take(e).skip(s) {
             let pos = if e - s == 1 { 3 } else if i == s { 0 } else if i + 1 == e { 2 } else { 1 };
             h.lexicon = Some((label, pos));
