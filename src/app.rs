@@ -383,14 +383,29 @@ pub fn app() -> Html {
         });
     }
     {
-        // Documents waiting for the model get its pass one at a time, each after a paint:
-        // what lexicon and rules found is already on screen, and the page answers between
-        // documents.
+        // Documents waiting for the model get its pass one at a time, after the paint that
+        // shows what lexicon and rules found, and in slices: the page paints and answers
+        // keys and clicks between them.
+        let running = use_mut_ref(|| false);
         let (state, dispatch) = (state.clone(), dispatch.clone());
         use_effect_with(state.version, move |_| {
-            if state.get().model_pending() > 0 {
-                after_paint(wasm_bindgen::closure::Closure::once_into_js(move || dispatch.dispatch(Action::ApplyModel)));
+            if *running.borrow() {
+                return;
             }
+            let Some(mut job) = state.get().next_model_job() else { return };
+            *running.borrow_mut() = true;
+            after_paint(wasm_bindgen::closure::Closure::once_into_js(move || {
+                spawn_local(async move {
+                    // Slices of about 25 ms keep every frame of a scroll or a key press
+                    // within a frame or two.
+                    while !job.work(25.0, now_ms) {
+                        next_task().await;
+                    }
+                    let entities = job.finish();
+                    *running.borrow_mut() = false;
+                    dispatch.dispatch(Action::ModelDone(job, entities));
+                });
+            }));
         });
     }
     let menu = use_state(|| None::<Menu>);

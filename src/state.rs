@@ -25,8 +25,48 @@ thread_local! {
     static RECOGNIZER: RefCell<Recognizer> = RefCell::new(Recognizer::new(Lexicon::builtin()));
 }
 
+thread_local! {
+    /// Counts changes of the recognizer's lexicon: a model pass that started before one
+    /// is thrown away.
+    static RECOGNIZER_GENERATION: Cell<u64> = const { Cell::new(0) };
+}
+
 fn with_recognizer<T>(f: impl FnOnce(&Recognizer) -> T) -> T {
     RECOGNIZER.with(|r| f(&r.borrow()))
+}
+
+/// The model's pass over one document, done a slice at a time so the page keeps painting
+/// and answering: lexicon and rules at the first step, then whole sentences for the
+/// tagger until a slice's time is up, then the merge ([`Action::ModelDone`]).
+pub struct ModelJob {
+    pub doc: Rc<Document>,
+    pass: Option<huaxian_core::recognize::Pass>,
+    generation: u64,
+}
+
+impl ModelJob {
+    /// Works for about `slice_ms` (timed by `now_ms`); true once the pass is done and
+    /// [`ModelJob::finish`] may be called.
+    pub fn work(&mut self, slice_ms: f64, now_ms: impl Fn() -> f64) -> bool {
+        let start = now_ms();
+        let text = &self.doc.text;
+        with_recognizer(|r| {
+            let pass = self.pass.get_or_insert_with(|| r.start(text));
+            // About a few milliseconds of tagging in the page between looks at the clock.
+            while r.step(text, pass, 4096) {
+                if now_ms() - start >= slice_ms {
+                    return false;
+                }
+            }
+            true
+        })
+    }
+
+    /// The document's entities from the finished pass.
+    pub fn finish(&mut self) -> Vec<huaxian_core::Entity> {
+        let pass = self.pass.take().expect("finish after work returned true");
+        with_recognizer(|r| r.finish(&self.doc.text, pass))
+    }
 }
 
 /// Texts longer than this (bytes) get lexicon and rules only: the tagger tags about a
@@ -36,7 +76,8 @@ pub const MODEL_MAX_TEXT: usize = 4 * 1024 * 1024;
 
 /// Texts up to this length (bytes) get the model's suggestions in the same step as the
 /// lexicon's, as the tagger needs a few tens of milliseconds for them. Longer ones are
-/// painted with lexicon and rules first; the model's pass follows ([`Action::ApplyModel`]).
+/// painted with lexicon and rules first; the model's pass follows in slices after the paint
+/// ([`ModelJob`], then [`Action::ModelDone`]).
 pub const MODEL_INLINE_MAX: usize = 64 * 1024;
 
 /// What a document is recognized with at once, and whether the model's pass is still to
@@ -115,7 +156,7 @@ pub struct DocEntry {
     /// touches only what is stale, so moving between documents rewrites nothing.
     pub source_saved: Cell<bool>,
     pub annotations_saved: Cell<bool>,
-    /// The model's suggestions are still to be added (see [`Action::ApplyModel`]).
+    /// The model's suggestions are still to be added (see [`ModelJob`]).
     pub model_pending: bool,
 }
 
@@ -163,12 +204,16 @@ impl DocEntry {
         self.status == DocStatus::New && !self.imported && !self.annotations.can_undo()
     }
 
-    /// Recognizes an untouched document again with what the recognizer knows now.
-    fn recognize_again(&mut self, with_model: bool) {
-        let (entities, pending) = if with_model { (with_recognizer(|r| r.recognize(&self.doc)), false) } else { first_pass(&self.doc) };
+    /// Waits for the model's pass, and may still take it.
+    pub fn awaits_model(&self) -> bool {
+        self.model_pending && self.untouched()
+    }
+
+    /// Replaces an untouched document's suggestions.
+    fn replace_suggestions(&mut self, entities: Vec<huaxian_core::Entity>, model_pending: bool) {
         let labels = self.annotations.labels().to_vec();
         self.annotations = Annotations::new(entities, labels, self.doc.text.len());
-        self.model_pending = pending;
+        self.model_pending = model_pending;
         self.refresh_views();
     }
 
@@ -286,7 +331,16 @@ impl Inner {
         if !model_ready() {
             return 0;
         }
-        self.docs.iter().filter(|d| d.model_pending).count()
+        self.docs.iter().filter(|d| d.awaits_model()).count()
+    }
+
+    /// The next document for the model's pass: the open one first.
+    pub fn next_model_job(&self) -> Option<ModelJob> {
+        if !model_ready() {
+            return None;
+        }
+        let entry = self.current().filter(|d| d.awaits_model()).or_else(|| self.docs.iter().find(|d| d.awaits_model()))?;
+        Some(ModelJob { doc: entry.doc.clone(), pass: None, generation: RECOGNIZER_GENERATION.with(Cell::get) })
     }
 
     pub fn labels(&self) -> Vec<LabelDef> {
@@ -354,14 +408,13 @@ pub enum Action {
     /// Removes every document (the page asks first and offers an export).
     Clear,
     /// The tagger's weights arrived. The documents waiting for it get its pass one by one
-    /// through [`Action::ApplyModel`], after each paint.
+    /// ([`ModelJob`]).
     ModelReady(Tagger),
     ModelFailed(String),
-    /// Adds the model's suggestions to one waiting document, the open one first: it is
-    /// recognized again with the whole pipeline if nobody has touched it; edited ones keep
-    /// exactly what the person did. The page dispatches this after a paint, so lexicon
-    /// and rules are on screen before the model runs.
-    ApplyModel,
+    /// A [`ModelJob`] is done: its document takes the whole pipeline's suggestions if
+    /// nobody has touched it meanwhile and the recognizer is still the one it ran with;
+    /// edited documents keep exactly what the person did.
+    ModelDone(ModelJob, Vec<huaxian_core::Entity>),
     /// Uses this lexicon before the built-in one (or only the built-in one), and recognizes
     /// untouched documents again. `stored` says storage already holds it.
     SetLexicon { lexicon: Option<ImportedLexicon>, stored: bool },
@@ -471,24 +524,20 @@ impl Reducible for Workspace {
                     RECOGNIZER.with(|r| r.borrow_mut().set_tagger(tagger));
                     ws.model = ModelState::Ready;
                 }
-                Action::ApplyModel => {
+                Action::ModelDone(job, entities) => {
                     let current = ws.current;
-                    let next = if ws.docs.get(current).is_some_and(|d| d.model_pending) {
-                        Some(current)
-                    } else {
-                        ws.docs.iter().position(|d| d.model_pending)
-                    };
-                    if let (true, Some(i)) = (model_ready(), next) {
+                    let fresh = job.generation == RECOGNIZER_GENERATION.with(Cell::get);
+                    if let Some(i) = ws.docs.iter().position(|d| d.doc.id == job.doc.id) {
                         let entry = &mut ws.docs[i];
-                        if entry.untouched() {
-                            entry.recognize_again(true);
+                        if !entry.untouched() {
+                            entry.model_pending = false;
+                            entry.annotations_saved.set(false);
+                        } else if fresh {
+                            entry.replace_suggestions(entities, false);
                             // Ids were given anew: a focus would point at another entity.
                             if i == current {
                                 ws.focused = None;
                             }
-                        } else {
-                            entry.model_pending = false;
-                            entry.annotations_saved.set(false);
                         }
                         dirty = Dirty::Documents;
                     }
@@ -499,10 +548,12 @@ impl Reducible for Workspace {
                         None => Lexicon::builtin(),
                     };
                     RECOGNIZER.with(|r| r.borrow_mut().set_lexicon(combined));
+                    RECOGNIZER_GENERATION.with(|g| g.set(g.get() + 1));
                     ws.lexicon = lexicon;
                     ws.lexicon_stale.set(!stored);
                     for entry in ws.docs.iter_mut().filter(|d| d.untouched()) {
-                        entry.recognize_again(false);
+                        let (entities, pending) = first_pass(&entry.doc);
+                        entry.replace_suggestions(entities, pending);
                     }
                     ws.focused = None;
                     dirty = Dirty::Documents;

@@ -124,10 +124,11 @@ test('a broken lexicon file is refused with its line and reason, and nothing cha
   await context.close();
 });
 
-test('a long document is painted with lexicon and rules first; the model adds its suggestions after', async () => {
-  // About 200 KB of text: above the size the model handles in the same step.
+test('a long document is painted with lexicon and rules first; the model adds its suggestions after, and the page answers keys meanwhile', async () => {
+  // About 800 KB of text: far above the size the model handles in the same step, and
+  // seconds of tagging in the page.
   const paragraph = '王立群表示：“芯片和软件是智能汽车的核心。”他说，沐曦将提供AI芯片，商汤绝影负责自动驾驶软件，李明和陈静也出席了发布会。';
-  const text = Array.from({ length: 1200 }, (_, i) => `第${i + 1}段。${paragraph}`).join('\n\n');
+  const text = Array.from({ length: 5000 }, (_, i) => `第${i + 1}段。${paragraph}`).join('\n\n');
   const file = tempFile('long.txt', text);
   const { page, context } = await openApp(browser, server.origin);
   // Record what the first frame with highlights held: the DOM as Yew's first render of
@@ -143,7 +144,22 @@ test('a long document is painted with lexicon and rules first; the model adds it
     }).observe(document.body, { childList: true, subtree: true });
   });
   await page.setInputFiles('#file-input', file);
-  await page.waitForSelector('.model-status[data-state="ready"]');
+  // While the model works through the text, a key still gets its answer: the help opens,
+  // and the model was still running when it did.
+  await page.waitForFunction(() => window.__first);
+  await page.evaluate(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('.dialog.help')) {
+        window.__helpOpenedWhile = document.querySelector('.model-status').dataset.state;
+        observer.disconnect();
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  await page.focus('article.document');
+  await page.keyboard.press('?');
+  await page.waitForSelector('.dialog.help');
+  await page.waitForSelector('.model-status[data-state="ready"]', { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => window.__helpOpenedWhile), 'running');
   await page.waitForSelector('mark.entity.model');
   const first = await page.evaluate(() => window.__first);
   assert.ok(first.marks > 0);
