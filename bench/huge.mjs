@@ -3,7 +3,7 @@
 // Run: node bench/huge.mjs   (after scripts/test, and `cargo build -p huaxian-cli --profile fast`)
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { serveDist, launch, openApp, tempFile, root } from '../tests/e2e/harness.mjs';
 
@@ -26,11 +26,15 @@ await server.close();
 
 const target = process.env.CARGO_TARGET_DIR ?? path.join(process.env.HOME, '.cache/huaxian/target');
 const cli = path.join(target, 'fast', 'huaxian');
-if (fs.existsSync(cli)) {
-  const report = execFileSync('/usr/bin/time', ['-f', '%e %M', cli, 'annotate', '--format', 'jsonl', file], {
+if (!fs.existsSync('/usr/bin/time')) {
+  console.log('cli: /usr/bin/time is missing (apt-get install time)');
+} else if (fs.existsSync(cli)) {
+  // time(1) reports on stderr, which execFileSync does not return: spawnSync does.
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', cli, 'annotate', '--format', 'jsonl', file], {
     stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8',
   });
-  const [seconds, kib] = report.trim().split('\n').pop().split(' ');
+  if (run.status !== 0) throw new Error(`huaxian failed: ${run.stderr}`);
+  const [seconds, kib] = run.stderr.trim().split('\n').pop().split(' ');
   console.log(`cli_wall_s: ${seconds}\ncli_peak_mb: ${(Number(kib) / 1024).toFixed(0)}`);
 } else {
   console.log(`cli: build it first (${cli} missing)`);
