@@ -169,3 +169,16 @@ test('a long document is painted with lexicon and rules first; the model adds it
   assert.match(await person.getAttribute('aria-label'), /model: PERSON, confidence/);
   await context.close();
 });
+
+test('the lexicon import is reached by keyboard, and its label shows the focus', async () => {
+  const { page, context } = await openApp(browser, server.origin);
+  await page.click('.lexicon-panel summary');
+  await page.focus('.lexicon-panel summary');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'lexicon-input');
+  const outline = await page.$eval('label[for="lexicon-input"]', (l) => getComputedStyle(l).outlineStyle);
+  assert.equal(outline, 'solid');
+  const other = await page.$eval('label[for="file-input"]', (l) => getComputedStyle(l).outlineStyle);
+  assert.equal(other, 'none', 'only the focused input outlines its label');
+  await context.close();
+});
