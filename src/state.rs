@@ -204,9 +204,9 @@ impl DocEntry {
         self.status == DocStatus::New && !self.imported && !self.annotations.can_undo()
     }
 
-    /// Waits for the model's pass, and may still take it.
+    /// Waits for the model's pass.
     pub fn awaits_model(&self) -> bool {
-        self.model_pending && self.untouched()
+        self.model_pending
     }
 
     /// Replaces an untouched document's suggestions.
@@ -529,10 +529,18 @@ impl Reducible for Workspace {
                     let fresh = job.generation == RECOGNIZER_GENERATION.with(Cell::get);
                     if let Some(i) = ws.docs.iter().position(|d| d.doc.id == job.doc.id) {
                         let entry = &mut ws.docs[i];
-                        if !entry.untouched() {
+                        if !fresh {
+                            // The lexicon changed meanwhile; the document waits for a new pass.
+                        } else if !entry.untouched() {
+                            // The person began before the model finished: its own finds join
+                            // as suggestions where the text is free, as one undoable step.
+                            let model: Vec<_> = entities.into_iter().filter(|e| e.source == huaxian_core::EntitySource::Model).collect();
                             entry.model_pending = false;
+                            if entry.annotations.apply(store::Action::Suggest { entities: model }).is_ok() {
+                                entry.refresh_views();
+                            }
                             entry.annotations_saved.set(false);
-                        } else if fresh {
+                        } else {
                             entry.replace_suggestions(entities, false);
                             // Ids were given anew: a focus would point at another entity.
                             if i == current {

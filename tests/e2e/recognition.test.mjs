@@ -182,3 +182,38 @@ test('the lexicon import is reached by keyboard, and its label shows the focus',
   assert.equal(other, 'none', 'only the focused input outlines its label');
   await context.close();
 });
+
+test('when the model arrives after the person has begun, its finds join as suggestions where the text is free, and one undo takes them back', async () => {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const { page, context } = await openApp(browser, server.origin, {
+    waitForModel: false,
+    beforeLoad: (p) => p.route('**/tagger.bin', async (route) => { await held; await route.continue(); }),
+  });
+  await page.click('#sample-button');
+  const first = page.locator('mark.entity').first();
+  await first.waitFor();
+  const firstId = await first.getAttribute('data-id');
+  await first.focus();
+  await page.keyboard.press('a');
+  await page.waitForSelector(`mark[data-id="${firstId}"].accepted`);
+  const before = await page.$$eval('mark.entity', (ms) => ms.map((m) => [m.dataset.id, m.className]));
+  assert.equal(await page.$$eval('mark.entity.model', (m) => m.length), 0);
+
+  release();
+  await page.waitForSelector('.model-status[data-state="ready"]');
+  const person = page.locator('mark.entity.model.suggested[data-label="PERSON"]', { hasText: '王立群' });
+  await person.waitFor();
+  // Everything that was there is still there, as it was.
+  const after = await page.$$eval('mark.entity', (ms) => ms.map((m) => [m.dataset.id, m.className]));
+  for (const mark of before) assert.ok(after.some((m) => m[0] === mark[0] && m[1] === mark[1]), `${mark} changed`);
+  assert.ok(after.length > before.length);
+
+  // One undo takes the model's additions back; the next undoes the person's accept.
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelectorAll('mark.entity.model').length === 0);
+  assert.deepEqual(await page.$$eval('mark.entity', (ms) => ms.map((m) => [m.dataset.id, m.className])), before);
+  await page.keyboard.press('Control+z');
+  await page.waitForSelector(`mark[data-id="${firstId}"].suggested`);
+  await context.close();
+});

@@ -41,6 +41,11 @@ pub enum Action {
     RecolorLabel { name: String, color: String },
     /// Moves a label to position `to` (keys 1–9 follow the order).
     MoveLabel { name: String, to: usize },
+    /// Adds machine suggestions to work a person has begun (the model's pass finishing
+    /// after the first edit): each joins, as suggested and with a fresh id, unless it
+    /// overlaps an entity already there or carries a label the set no longer has. What
+    /// the person did is never changed, and one undo takes the additions back.
+    Suggest { entities: Vec<Entity> },
 }
 
 /// Why an action could not be applied. Nothing changed.
@@ -238,6 +243,38 @@ impl Annotations {
                     .collect();
                 (changes, None)
             }
+            Action::Suggest { mut entities } => {
+                // Whether a range overlaps any present entity: entities are in start order,
+                // so those starting before its end are a prefix, and the largest end in that
+                // prefix says whether one reaches into it.
+                let mut reach = Vec::with_capacity(self.entities.len());
+                let mut max_end = 0;
+                for e in &self.entities {
+                    max_end = max_end.max(e.range.end);
+                    reach.push(max_end);
+                }
+                let overlaps = |r: &Range<usize>| {
+                    let before = self.entities.partition_point(|e| e.range.start < r.end);
+                    before > 0 && reach[before - 1] > r.start
+                };
+                entities.sort_by(|a, b| (a.range.start, std::cmp::Reverse(a.range.end)).cmp(&(b.range.start, std::cmp::Reverse(b.range.end))));
+                let mut changes = Vec::new();
+                let mut taken_end = 0;
+                for mut entity in entities {
+                    let fits = !entity.range.is_empty() && entity.range.end <= self.text_len && self.has_label(&entity.label);
+                    // Suggestions do not overlap one another either.
+                    if !fits || overlaps(&entity.range) || entity.range.start < taken_end {
+                        continue;
+                    }
+                    taken_end = entity.range.end;
+                    entity.id = format!("e{}", self.next_id + changes.len() as u64);
+                    entity.status = Status::Suggested;
+                    // Earlier additions sort before this one, so they shift its place by their count.
+                    let index = self.entities.partition_point(|e| order_key(e) < order_key(&entity)) + changes.len();
+                    changes.push(Change::Insert { index, entity });
+                }
+                (changes, None)
+            }
             Action::AddLabel(label) => {
                 if self.has_label(&label.name) {
                     return Err(ActionError::LabelExists(label.name));
@@ -338,6 +375,30 @@ mod tests {
     }
 
     #[test]
+    fn late_suggestions_fill_only_free_text_and_undo_in_one_step() {
+        let mut s = store();
+        s.apply(Action::SetStatus { id: "e1".into(), status: Status::Accepted }).unwrap();
+        s.apply(Action::Remove { id: "e2".into() }).unwrap();
+        let before = s.clone();
+        s.apply(Action::Suggest {
+            entities: vec![
+                suggestion("x", 2..8, "ORG"),       // overlaps e1: left out
+                suggestion("x", 30..34, "PERSON"),  // free: joins
+                suggestion("x", 32..36, "PERSON"),  // overlaps the one just added: left out
+                suggestion("x", 10..16, "LOC"),     // where the person removed e2: free, joins
+                suggestion("x", 40..44, "GONE"),    // a label the set lacks: left out
+            ],
+        })
+        .unwrap();
+        let added: Vec<(Range<usize>, &str, Status)> =
+            s.entities().iter().filter(|e| !before.entities().iter().any(|b| b.id == e.id)).map(|e| (e.range.clone(), e.id.as_str(), e.status)).collect();
+        assert_eq!(added, [(10..16, "e4", Status::Suggested), (30..34, "e5", Status::Suggested)]);
+        assert_eq!(s.entity("e1").unwrap().status, Status::Accepted, "what the person did stays");
+        assert!(s.undo());
+        assert_eq!(s.entities(), before.entities());
+    }
+
+    #[test]
     fn accept_all_of_a_label_is_one_undoable_step() {
         let mut s = store();
         s.apply(Action::SetStatusWhere { filter: Filter { label: Some("COMPANY".into()), source: None }, status: Status::Accepted })
@@ -384,7 +445,10 @@ mod tests {
             label.clone().prop_map(|name| Action::AddLabel(LabelDef { name, color: "#eeeeee".into(), description: String::new() })),
             (label.clone(), label.clone()).prop_map(|(from, to)| Action::RenameLabel { from, to }),
             (label.clone(), 0usize..9).prop_map(|(name, to)| Action::MoveLabel { name, to }),
-            label.prop_map(|name| Action::RecolorLabel { name, color: "#123456".into() }),
+            label.clone().prop_map(|name| Action::RecolorLabel { name, color: "#123456".into() }),
+            prop::collection::vec((0usize..100, 0usize..12, label), 0..6).prop_map(|spans| Action::Suggest {
+                entities: spans.into_iter().map(|(s, l, label)| suggestion("model", s..s + l, &label)).collect(),
+            }),
         ]
     }
 
