@@ -53,6 +53,14 @@ async function scrollThroughMeasured(page) {
 const server = await serveDist();
 const browser = await launch();
 const results = {};
+/** The frame figures of a scroll through, under names starting with `prefix`. */
+function recordFrames(prefix, through) {
+  results[`${prefix}scroll_frame_median_ms`] = through.median;
+  results[`${prefix}scroll_frame_p95_ms`] = through.p95;
+  results[`${prefix}scroll_frame_max_ms`] = through.max;
+  results[`${prefix}scroll_script_per_frame_ms`] = through.script;
+  results[`${prefix}scroll_style_layout_per_frame_ms`] = through.layout;
+}
 const blocksInDom = (page) => page.$$eval('article.document [data-block]', (b) => b.length);
 
 // Huaxian: open → first highlight painted.
@@ -93,11 +101,7 @@ const blocksInDom = (page) => page.$$eval('article.document [data-block]', (b) =
   const through = await scrollThroughMeasured(page);
   results.scroll_through_ms = through.ms;
   results.scroll_through_frames = through.frames;
-  results.scroll_frame_median_ms = through.median;
-  results.scroll_frame_p95_ms = through.p95;
-  results.scroll_frame_max_ms = through.max;
-  results.scroll_script_per_frame_ms = through.script;
-  results.scroll_style_layout_per_frame_ms = through.layout;
+  recordFrames('', through);
   results.blocks_in_dom_max_while_scrolling = through.most;
   // A jump from the top to the end (the End key, the scrollbar dragged down): time until
   // the last block is rendered and painted.
@@ -152,12 +156,7 @@ const blocksInDom = (page) => page.$$eval('article.document [data-block]', (b) =
   await page.goto(server.origin + '/bench-peer.html');
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
   results.peer_static_page_ms = performance.now() - t0;
-  const through = await scrollThroughMeasured(page);
-  results.peer_scroll_frame_median_ms = through.median;
-  results.peer_scroll_frame_p95_ms = through.p95;
-  results.peer_scroll_frame_max_ms = through.max;
-  results.peer_scroll_script_per_frame_ms = through.script;
-  results.peer_scroll_style_layout_per_frame_ms = through.layout;
+  recordFrames('peer_', await scrollThroughMeasured(page));
   await context.close();
   fs.rmSync(path.join(dist, 'bench-peer.html'));
 }

@@ -18,11 +18,10 @@
 // calls every contender once, so a burst of load from elsewhere hits them alike.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from '../tests/e2e/harness.mjs';
+import { launch, serveFolders } from '../tests/e2e/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -112,27 +111,14 @@ const texts = [{ name: 'generated news (~1 MB)', file: 'generated.txt', text: ge
 fs.writeFileSync(path.join(tmp, 'generated.txt'), texts[0].text);
 
 // 3. One local origin: the page, the bench crate's pkg/, jieba-wasm's web build, the texts.
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.txt': 'text/plain; charset=utf-8' };
-const routes = [
+const server = await serveFolders([
   ['/pkg/', pkg],
   ['/jieba/', jiebaDir],
   ['/text/', tmp],
   ['/seed/', path.dirname(seedPath)],
   ['/', here],
-];
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://localhost');
-  const [prefix, dir] = routes.find(([p]) => url.pathname.startsWith(p));
-  const file = path.join(dir, decodeURIComponent(url.pathname.slice(prefix.length)) || 'recognize.html');
-  if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
-  fs.readFile(file, (err, data) => {
-    if (err) { res.writeHead(404).end('not found'); return; }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(data);
-  });
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
+]);
+const { origin } = server;
 
 const browser = await launch();
 const context = await browser.newContext();
@@ -161,7 +147,7 @@ for (const t of texts) {
   t.wasm = await page.evaluate(([u, r]) => window.bench.run(u, r), [`/text/${t.file}`, RUNS]);
 }
 await browser.close();
-await new Promise((resolve) => server.close(resolve));
+await server.close();
 if (errors.length) throw new Error(`the page reported:\n${errors.join('\n')}`);
 
 // 4. Natively, on the same texts (optional).

@@ -15,6 +15,7 @@ export const fixtures = path.join(here, 'fixtures');
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 /** Serves dist/ on 127.0.0.1 at a free port. */
@@ -22,10 +23,20 @@ export async function serveDist() {
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`no built app in ${dist}: run the build (scripts/test does) first`);
   }
+  return serveFolders([['/', dist]]);
+}
+
+/**
+ * Serves folders on 127.0.0.1 at a free port: `routes` maps URL prefixes to folders, the
+ * first match wins; a folder's URL gives its index.html. Nothing outside them is served.
+ */
+export async function serveFolders(routes) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    let file = path.join(dist, decodeURIComponent(url.pathname));
-    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    const [prefix, dir] = routes.find(([p]) => url.pathname.startsWith(p)) ?? [];
+    if (!dir) { res.writeHead(404).end('not found'); return; }
+    let file = path.join(dir, decodeURIComponent(url.pathname.slice(prefix.length)));
+    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404).end('not found'); return; }
