@@ -12,7 +12,7 @@ use std::rc::Rc;
 use huaxian_core::export::Export;
 use huaxian_core::labels::default_labels;
 use huaxian_core::recognize::lexicon::{Lexicon, LexiconFormat};
-use huaxian_core::recognize::{tagger::Tagger, Recognizer};
+use huaxian_core::recognize::{tagger::Tagger, Pass, Recognizer};
 use huaxian_core::store::{self, Annotations};
 use huaxian_core::{Document, LabelDef};
 use yew::Reducible;
@@ -40,7 +40,7 @@ fn with_recognizer<T>(f: impl FnOnce(&Recognizer) -> T) -> T {
 /// tagger until a slice's time is up, then the merge ([`Action::ModelDone`]).
 pub struct ModelJob {
     pub doc: Rc<Document>,
-    pass: Option<huaxian_core::recognize::Pass>,
+    pass: Option<Pass>,
     generation: u64,
 }
 
@@ -82,13 +82,19 @@ pub const MODEL_INLINE_MAX: usize = 64 * 1024;
 
 /// What a document is recognized with at once, and whether the model's pass is still to
 /// come (the tagger has not arrived, or the text is long enough to paint first).
-fn first_pass(doc: &Document) -> (Vec<huaxian_core::Entity>, bool) {
+fn first_pass(doc: &Document) -> (Vec<huaxian_core::Entity>, Option<Pass>) {
+    let text = &doc.text;
     with_recognizer(|r| {
-        let model_applies = doc.text.len() <= MODEL_MAX_TEXT;
-        if model_applies && r.has_tagger() && doc.text.len() <= MODEL_INLINE_MAX {
-            (r.recognize(doc), false)
+        // Lexicon and rules run once: what they found is painted now and, for the model's
+        // pass to come, kept in the pass it continues from.
+        let mut pass = r.start(text);
+        if text.len() > MODEL_MAX_TEXT {
+            (r.finish(text, pass), None)
+        } else if r.has_tagger() && text.len() <= MODEL_INLINE_MAX {
+            while r.step(text, &mut pass, usize::MAX) {}
+            (r.finish(text, pass), None)
         } else {
-            (r.recognize_without_model(doc), model_applies)
+            (r.finish(text, pass.clone()), Some(pass))
         }
     })
 }
@@ -158,6 +164,9 @@ pub struct DocEntry {
     pub annotations_saved: Cell<bool>,
     /// The model's suggestions are still to be added (see [`ModelJob`]).
     pub model_pending: bool,
+    /// Lexicon and rules as the first pass found them, for the model's pass to continue
+    /// from (absent after a reload or a lexicon change: the pass then starts afresh).
+    prepared: RefCell<Option<Pass>>,
 }
 
 impl DocEntry {
@@ -173,6 +182,7 @@ impl DocEntry {
             source_saved: Cell::new(false),
             annotations_saved: Cell::new(false),
             model_pending: false,
+            prepared: RefCell::new(None),
         };
         entry.refresh_views();
         entry
@@ -191,10 +201,11 @@ impl DocEntry {
     /// Ingests and recognizes; the label set is the workspace's current one.
     pub fn open(name: &str, bytes: Vec<u8>, labels: Vec<LabelDef>) -> Result<DocEntry, String> {
         let doc = huaxian_core::ingest(&bytes, name).map_err(|e| format!("{name}: {e}"))?;
-        let (entities, model_pending) = first_pass(&doc);
+        let (entities, prepared) = first_pass(&doc);
         let annotations = Annotations::new(entities, labels, doc.text.len());
         let mut entry = DocEntry::new(doc, bytes, annotations, DocStatus::New, false);
-        entry.model_pending = model_pending;
+        entry.model_pending = prepared.is_some();
+        entry.prepared = RefCell::new(prepared);
         Ok(entry)
     }
 
@@ -209,11 +220,13 @@ impl DocEntry {
         self.model_pending
     }
 
-    /// Replaces an untouched document's suggestions.
-    fn replace_suggestions(&mut self, entities: Vec<huaxian_core::Entity>, model_pending: bool) {
+    /// Replaces an untouched document's suggestions; `prepared` is the pass the model
+    /// continues from, if its pass is still to come.
+    fn replace_suggestions(&mut self, entities: Vec<huaxian_core::Entity>, prepared: Option<Pass>) {
         let labels = self.annotations.labels().to_vec();
         self.annotations = Annotations::new(entities, labels, self.doc.text.len());
-        self.model_pending = model_pending;
+        self.model_pending = prepared.is_some();
+        self.prepared = RefCell::new(prepared);
         self.refresh_views();
     }
 
@@ -255,9 +268,15 @@ impl DocEntry {
     /// Rebuilds a stored document: ingest the bytes again (deterministic), then put back
     /// its annotations, history and status.
     pub fn restore(name: &str, bytes: Vec<u8>, stored: Option<&str>) -> Result<DocEntry, String> {
-        let mut entry = match name.strip_suffix(IMPORTED_SUFFIX) {
-            Some(_) => DocEntry::import(&String::from_utf8_lossy(&bytes), name)?,
-            None => DocEntry::open(name, bytes, default_labels())?,
+        let mut entry = match (name.strip_suffix(IMPORTED_SUFFIX), stored) {
+            (Some(_), _) => DocEntry::import(&String::from_utf8_lossy(&bytes), name)?,
+            (None, None) => DocEntry::open(name, bytes, default_labels())?,
+            // The stored annotations replace whatever recognition would find: ingest only.
+            (None, Some(_)) => {
+                let doc = huaxian_core::ingest(&bytes, name).map_err(|e| format!("{name}: {e}"))?;
+                let annotations = Annotations::new(Vec::new(), default_labels(), doc.text.len());
+                DocEntry::new(doc, bytes, annotations, DocStatus::New, false)
+            }
         };
         if let Some(json) = stored {
             #[derive(serde::Deserialize)]
@@ -340,7 +359,7 @@ impl Inner {
             return None;
         }
         let entry = self.current().filter(|d| d.awaits_model()).or_else(|| self.docs.iter().find(|d| d.awaits_model()))?;
-        Some(ModelJob { doc: entry.doc.clone(), pass: None, generation: RECOGNIZER_GENERATION.with(Cell::get) })
+        Some(ModelJob { doc: entry.doc.clone(), pass: entry.prepared.take(), generation: RECOGNIZER_GENERATION.with(Cell::get) })
     }
 
     pub fn labels(&self) -> Vec<LabelDef> {
@@ -541,7 +560,7 @@ impl Reducible for Workspace {
                             }
                             entry.annotations_saved.set(false);
                         } else {
-                            entry.replace_suggestions(entities, false);
+                            entry.replace_suggestions(entities, None);
                             // Ids were given anew: a focus would point at another entity.
                             if i == current {
                                 ws.focused = None;
@@ -559,9 +578,14 @@ impl Reducible for Workspace {
                     RECOGNIZER_GENERATION.with(|g| g.set(g.get() + 1));
                     ws.lexicon = lexicon;
                     ws.lexicon_stale.set(!stored);
-                    for entry in ws.docs.iter_mut().filter(|d| d.untouched()) {
-                        let (entities, pending) = first_pass(&entry.doc);
-                        entry.replace_suggestions(entities, pending);
+                    for entry in ws.docs.iter_mut() {
+                        if entry.untouched() {
+                            let (entities, prepared) = first_pass(&entry.doc);
+                            entry.replace_suggestions(entities, prepared);
+                        } else {
+                            // Found with the old lexicon: the model's pass starts afresh.
+                            entry.prepared.take();
+                        }
                     }
                     ws.focused = None;
                     dirty = Dirty::Documents;

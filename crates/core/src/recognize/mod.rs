@@ -143,12 +143,6 @@ impl Recognizer {
     pub fn finish(&self, text: &str, pass: Pass) -> Vec<Entity> {
         pass.finish(text, &self.lexicon, &self.config)
     }
-
-    /// Lexicon, rules and propagation only, even when a tagger is present: what the app
-    /// paints first on a long document, before the model's pass.
-    pub fn recognize_without_model(&self, doc: &Document) -> Vec<Entity> {
-        run(&doc.text, &self.lexicon, None, &self.config)
-    }
 }
 
 /// Lexicon, rules and propagation over a document, without the statistical tagger (see
@@ -169,8 +163,10 @@ fn run(text: &str, lexicon: &Lexicon, tagger: Option<&Tagger>, config: &Config) 
 /// tags a long article a slice at a time and paints in between). [`Recognizer::recognize`]
 /// is this pass run in one step, so both give the same entities.
 ///
-/// A pass belongs to one text and one recognizer: give every call the same ones.
-#[derive(Debug)]
+/// A pass belongs to one text and one recognizer: give every call the same ones. A clone
+/// finished before any step gives what lexicon and rules alone find, and the original can
+/// still go on to the model (the app paints the one and keeps the other).
+#[derive(Debug, Clone)]
 pub struct Pass {
     /// Lexicon and rule candidates.
     knowledge: Vec<Candidate>,
@@ -203,12 +199,6 @@ impl Pass {
             model_candidates(tagger, text, &sentence, spans_within(&self.hint_spans, &sentence), config, &mut self.model);
         }
         self.next < self.sentences.len()
-    }
-
-    /// Bytes of text tagged so far, and in all.
-    pub fn progress(&self) -> (usize, usize) {
-        let done = self.sentences.get(..self.next).and_then(|s| s.last()).map_or(0, |r| r.end);
-        (done, self.sentences.last().map_or(0, |r| r.end))
     }
 
     /// The merge: candidates from knowledge and the model become the entities.
@@ -649,6 +639,10 @@ mod tests {
         }
     }
 
+    fn recognize_text_without_model(text: &str) -> Vec<Entity> {
+        Recognizer::new(Lexicon::builtin()).recognize_text(text)
+    }
+
     #[test]
     fn a_pass_in_small_steps_finds_what_one_call_finds() {
         let recognizer = Recognizer::builtin();
@@ -660,13 +654,15 @@ mod tests {
             let mut steps = 0;
             while recognizer.step(&text, &mut pass, budget) {
                 steps += 1;
-                let (done, total) = pass.progress();
-                assert!(done < total);
             }
             assert!(steps > 3, "budget {budget}: {steps} steps");
-            assert_eq!(pass.progress().0, pass.progress().1);
+            assert!(!recognizer.step(&text, &mut pass, budget), "nothing is left once step says so");
             assert_eq!(recognizer.finish(&text, pass), whole, "budget {budget}");
         }
+        // A pass finished before any step is lexicon and rules alone (what the page paints
+        // first, from a clone of the pass the model then continues).
+        let pass = recognizer.start(&text);
+        assert_eq!(recognizer.finish(&text, pass.clone()), recognize_text_without_model(&text));
     }
 
     #[test]
