@@ -461,27 +461,28 @@ pub fn document_view(props: &Props) -> Html {
                     schedule();
                 })
             };
-            let window = web_sys::window();
-            let page = document();
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback("scroll", on_scroll.as_ref().unchecked_ref());
-                let _ = w.add_event_listener_with_callback("resize", on_scroll.as_ref().unchecked_ref());
-            }
-            if let Some(d) = &page {
-                for event in ["selectionchange", "focusin", "focusout"] {
-                    let _ = d.add_event_listener_with_callback(event, on_change.as_ref().unchecked_ref());
-                }
-            }
-            move || {
-                if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback("scroll", on_scroll.as_ref().unchecked_ref());
-                    let _ = w.remove_event_listener_with_callback("resize", on_scroll.as_ref().unchecked_ref());
-                }
-                if let Some(d) = &page {
-                    for event in ["selectionchange", "focusin", "focusout"] {
-                        let _ = d.remove_event_listener_with_callback(event, on_change.as_ref().unchecked_ref());
+            let (window, page) = (web_sys::window(), document());
+            // The window's scroll and resize move the window of blocks; the page's selection
+            // and focus move the caret. Added now, removed by the cleanup.
+            let bind = move |add: bool, on_scroll: &Closure<dyn FnMut()>, on_change: &Closure<dyn FnMut()>| {
+                let targets: [(Option<&web_sys::EventTarget>, &[&str], &Closure<dyn FnMut()>); 2] = [
+                    (window.as_ref().map(|w| w.as_ref()), &["scroll", "resize"], on_scroll),
+                    (page.as_ref().map(|d| d.as_ref()), &["selectionchange", "focusin", "focusout"], on_change),
+                ];
+                for (target, events, f) in targets {
+                    let Some(target) = target else { continue };
+                    for event in events {
+                        let _ = if add {
+                            target.add_event_listener_with_callback(event, f.as_ref().unchecked_ref())
+                        } else {
+                            target.remove_event_listener_with_callback(event, f.as_ref().unchecked_ref())
+                        };
                     }
                 }
+            };
+            bind(true, &on_scroll, &on_change);
+            move || {
+                bind(false, &on_scroll, &on_change);
                 drop((on_scroll, on_change));
             }
         });
