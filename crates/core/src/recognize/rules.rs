@@ -163,16 +163,21 @@ fn is_name_stop(c: char) -> bool {
 /// 杭州青禾数据科技有限公司. The name starts at a place name of the lexicon when one lies
 /// within reach, otherwise just after the nearest stop (punctuation, 的, 与, 和...).
 fn chinese_companies(text: &str, places: &[Range<usize>], out: &mut Vec<RuleMatch>) {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let byte = chars[i].0;
+    // The walk back from a suffix looks at most this many characters before it (16 to a
+    // stop, a bracketed part of up to 7 stepped over, one more to check before it).
+    const LOOK_BACK: usize = 32;
+    let mut byte = 0;
+    while byte < text.len() {
         let Some(suffix) = CN_LEGAL.iter().find(|s| text[byte..].starts_with(**s)) else {
-            i += 1;
+            byte += text[byte..].chars().next().map_or(1, char::len_utf8);
             continue;
         };
         let end = byte + suffix.len();
-        let n_suffix = suffix.chars().count();
+        // The characters just before the suffix: `i` is the suffix's place among them.
+        let mut chars: Vec<(usize, char)> = text[..byte].char_indices().rev().take(LOOK_BACK).collect();
+        chars.reverse();
+        let i = chars.len();
+        chars.push((byte, suffix.chars().next().expect("a suffix is not empty")));
         // Walk back at most 16 characters to the nearest stop.
         let mut start_idx = i;
         while start_idx > 0 && i - start_idx < 16 {
@@ -214,7 +219,7 @@ fn chinese_companies(text: &str, places: &[Range<usize>], out: &mut Vec<RuleMatc
         if ok {
             out.push(RuleMatch { range: body_start..end, label: "COMPANY", rule: format!("company shape (…{suffix})") });
         }
-        i += n_suffix;
+        byte = end;
     }
 }
 
