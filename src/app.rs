@@ -18,7 +18,7 @@ use crate::components::lexicon_panel::LexiconPanel;
 use crate::components::toolbar::Toolbar;
 use huaxian_core::formats;
 use crate::state::{Action, Dirty, DocEntry, DocStatus, ImportedLexicon, ModelState, Workspace};
-use huaxian_core::recognize::lexicon::{Lexicon, LexiconFormat};
+use huaxian_core::recognize::lexicon::{self, Lexicon, LexiconFormat};
 
 /// The sample article the project wrote, built into the app so it works offline.
 const SAMPLE: &[u8] = include_bytes!("../assets/sample-article.html");
@@ -92,7 +92,7 @@ fn import_files(list: web_sys::FileList, dispatch: UseReducerDispatcher<Workspac
 /// Reads a lexicon file in the form its name says (`.tsv`, `.csv`, `.json`).
 fn parse_lexicon(name: &str, text: &str) -> Result<ImportedLexicon, String> {
     let lexicon = Lexicon::read_file(name, text)?;
-    Ok(ImportedLexicon { name: name.to_string(), lexicon: Rc::new(lexicon) })
+    Ok(ImportedLexicon { name: name.to_string(), entries: Rc::new(lexicon) })
 }
 
 /// Reads a lexicon file the person chose; a bad file changes nothing and says why.
@@ -223,7 +223,16 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
                         let handle = Rc::new(handle);
                         // The lexicon first, so documents restored without annotations
                         // are recognized with it.
-                        match storage::load_lexicon(&handle).await.and_then(|stored| stored.map(|(name, tsv)| parse_lexicon(&name, &tsv)).transpose()) {
+                        // Stored as TSV whatever the file was: read as TSV, named as the file was.
+                        let restored = storage::load_lexicon(&handle).await.and_then(|stored| {
+                            stored
+                                .map(|(name, tsv)| {
+                                    let entries = lexicon::parse_entries(&tsv, LexiconFormat::Tsv).map_err(|e| e.to_string())?;
+                                    Ok(ImportedLexicon { name, entries: Rc::new(entries) })
+                                })
+                                .transpose()
+                        });
+                        match restored {
                             Ok(Some(lexicon)) => dispatch.dispatch(Action::SetLexicon { lexicon: Some(lexicon), stored: true }),
                             Ok(None) => {}
                             Err(e) => dispatch.dispatch(Action::Fail(format!("the imported lexicon could not be restored: {e}"))),
@@ -271,7 +280,7 @@ fn use_storage(state: &UseReducerHandle<Workspace>) -> Rc<std::cell::RefCell<Opt
                     let ws = state3.get();
                     // Some(None) forgets a removed lexicon; None leaves storage as it is.
                     let lexicon = ws.lexicon_stale.replace(false).then(|| {
-                        ws.lexicon.as_ref().map(|l| (l.name.clone(), l.lexicon.write(LexiconFormat::Tsv)))
+                        ws.lexicon.as_ref().map(|l| (l.name.clone(), lexicon::write_entries(&l.entries, LexiconFormat::Tsv)))
                     });
                     let writes: Vec<(String, Option<(String, Rc<Vec<u8>>)>, String)> = ws
                         .docs
@@ -842,7 +851,7 @@ pub fn app() -> Html {
             <div class="workspace">
                 <main class="reader" onmouseup={on_mouseup}>
                     <LexiconPanel entries={crate::state::lexicon_len()}
-                        imported={ws.lexicon.as_ref().map(|l| (l.name.clone(), l.lexicon.entries().len()))}
+                        imported={ws.lexicon.as_ref().map(|l| (l.name.clone(), l.entries.len()))}
                         on_import={on_lexicon_import} on_download={on_lexicon_download} on_remove={on_lexicon_remove} />
                     if let (Some(doc), Some(entry)) = (&doc, current) {
                         <ExportPanel on_export={on_export_as} summary={(*export_summary).clone()} progress={(*export_progress).clone()} enabled=true />

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use huaxian_core::export::Export;
 use huaxian_core::labels::default_labels;
-use huaxian_core::recognize::lexicon::{Lexicon, LexiconFormat};
+use huaxian_core::recognize::lexicon::{Lexicon, LexiconEntry, LexiconFormat};
 use huaxian_core::recognize::{tagger::Tagger, Pass, Recognizer};
 use huaxian_core::store::{self, Annotations};
 use huaxian_core::{Document, LabelDef};
@@ -119,7 +119,8 @@ pub fn lexicon_len() -> usize {
 pub struct ImportedLexicon {
     /// The file it came from.
     pub name: String,
-    pub lexicon: Rc<Lexicon>,
+    /// Its entries; the recognizer compiles them with the built-in ones.
+    pub entries: Rc<Vec<LexiconEntry>>,
 }
 
 /// Marks stored bytes that are a Huaxian export rather than an article.
@@ -571,7 +572,7 @@ impl Reducible for Workspace {
                 }
                 Action::SetLexicon { lexicon, stored } => {
                     let combined = match &lexicon {
-                        Some(imported) => Lexicon::builtin_with(&imported.lexicon),
+                        Some(imported) => Lexicon::builtin_with(&imported.entries),
                         None => Lexicon::builtin(),
                     };
                     RECOGNIZER.with(|r| r.borrow_mut().set_lexicon(combined));

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import {
-  serveDist, launch, openApp, sliceCodePoints, foreignRequests, fixtures, root, tempFile,
+  serveDist, launch, openApp, sliceCodePoints, foreignRequests, fixtures, root, tempFile, modelSettled,
 } from './harness.mjs';
 
 const SEED = path.resolve(root, '..', 'shared', 'fixtures', 'articles', 'lingang-ai-2022-08-18.html');
@@ -290,7 +290,7 @@ test('lexicon and rules highlight at once; the model joins when its weights arri
   assert.equal(await page.getAttribute('.model-status', 'data-state'), 'loading');
   assert.equal(await page.$$eval('mark.model', (m) => m.length), 0);
   release();
-  await page.waitForSelector('.model-status[data-state="ready"]');
+  await modelSettled(page);
   const person = page.locator('mark[data-label="PERSON"]', { hasText: '王立群' });
   await person.waitFor();
   assert.match(await person.getAttribute('aria-label'), /model: PERSON, confidence/);

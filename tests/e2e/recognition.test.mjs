@@ -4,8 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { serveDist, launch, openApp, tempFile } from './harness.mjs';
+import { serveDist, launch, openApp, tempFile, modelSettled } from './harness.mjs';
 
 let server;
 let browser;
@@ -33,11 +32,8 @@ async function summary(page) {
 }
 
 test('an imported lexicon highlights its names at once, survives a reload, downloads and can be removed', async () => {
-  const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'huaxian-lexicon-'));
-  const lexiconFile = path.join(dir, 'our-companies.tsv');
-  fs.writeFileSync(lexiconFile, LEXICON_TSV);
-  const article = path.join(dir, 'bluewhale.txt');
-  fs.writeFileSync(article, ARTICLE);
+  const lexiconFile = tempFile('our-companies.tsv', LEXICON_TSV);
+  const article = tempFile('bluewhale.txt', ARTICLE);
   const { page, context, errors } = await openApp(browser, server.origin);
 
   await page.setInputFiles('#file-input', article);
@@ -55,12 +51,11 @@ test('an imported lexicon highlights its names at once, survives a reload, downl
   // A reload restores the lexicon itself, not only the stored annotations: a document
   // opened afterwards is recognized with it.
   await page.reload();
-  await page.waitForSelector('.model-status[data-state="ready"]');
+  await modelSettled(page);
   await page.waitForSelector('article.document');
   assert.match(await summary(page), /1 imported from our-companies\.tsv/);
   assert.equal((await lexiconMarks(page)).length, 2);
-  const second = path.join(dir, 'second.txt');
-  fs.writeFileSync(second, '据悉，蓝鲸星图明年将在上海设立研发中心。');
+  const second = tempFile('second.txt', '据悉，蓝鲸星图明年将在上海设立研发中心。');
   await page.setInputFiles('#file-input', second);
   await page.waitForFunction(() => document.querySelector('.doc-item.current')?.textContent.includes('second.txt'));
   assert.deepEqual(await lexiconMarks(page), [['COMPANY', '蓝鲸星图']]);
@@ -87,7 +82,22 @@ test('an imported lexicon highlights its names at once, survives a reload, downl
   assert.equal(await summary(page), builtin);
   assert.deepEqual(errors, []);
   await context.close();
-  fs.rmSync(dir, { recursive: true });
+});
+
+test('a lexicon imported as CSV comes back after a reload (it is kept as TSV) and still recognizes', async () => {
+  const csv = 'canonical,label,aliases,ids\n蓝鲸星图科技,COMPANY,蓝鲸星图|Blue Whale Atlas,website=bluewhale.example\n';
+  const { page, context, errors } = await openApp(browser, server.origin);
+  await page.setInputFiles('#lexicon-input', tempFile('ours.csv', csv));
+  await page.waitForFunction(() => document.querySelector('.lexicon-summary').textContent.includes('imported'));
+  await page.reload();
+  await modelSettled(page);
+  await page.waitForFunction(() => document.querySelector('.lexicon-summary')?.textContent.includes('1 imported from ours.csv'));
+  await page.setInputFiles('#file-input', tempFile('article.txt', ARTICLE));
+  await page.waitForSelector('article.document');
+  assert.deepEqual(await lexiconMarks(page), [['COMPANY', '蓝鲸星图'], ['COMPANY', 'Blue Whale Atlas']]);
+  assert.equal(await page.$('[role="alert"]'), null);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('a document the person has edited stays as they left it when a lexicon is imported', async () => {
@@ -158,7 +168,7 @@ test('a long document is painted with lexicon and rules first; the model adds it
   await page.focus('article.document');
   await page.keyboard.press('?');
   await page.waitForSelector('.dialog.help');
-  await page.waitForSelector('.model-status[data-state="ready"]', { timeout: 60_000 });
+  await modelSettled(page);
   assert.equal(await page.evaluate(() => window.__helpOpenedWhile), 'running');
   await page.waitForSelector('mark.entity.model');
   const first = await page.evaluate(() => window.__first);
@@ -201,7 +211,7 @@ test('when the model arrives after the person has begun, its finds join as sugge
   assert.equal(await page.$$eval('mark.entity.model', (m) => m.length), 0);
 
   release();
-  await page.waitForSelector('.model-status[data-state="ready"]');
+  await modelSettled(page);
   const person = page.locator('mark.entity.model.suggested[data-label="PERSON"]', { hasText: '王立群' });
   await person.waitFor();
   // Everything that was there is still there, as it was.

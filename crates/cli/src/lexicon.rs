@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use huaxian_core::recognize::lexicon::{Lexicon, LexiconFormat};
+use huaxian_core::recognize::lexicon::{Lexicon, LexiconEntry, LexiconFormat};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Form {
@@ -29,31 +29,24 @@ pub struct LexiconArgs {
     pub no_builtin: bool,
 }
 
-/// The entries of these lexicon files, in the order given; `None` for no files.
-pub fn load(paths: &[PathBuf]) -> Result<Option<Lexicon>, String> {
-    let mut all: Option<Lexicon> = None;
+/// The entries of these lexicon files, in the order given.
+pub fn load(paths: &[PathBuf]) -> Result<Vec<LexiconEntry>, String> {
+    let mut all = Vec::new();
     for path in paths {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
-        let lexicon = Lexicon::read_file(&name, &text)?;
-        all = Some(match all {
-            Some(before) => before.extended(&lexicon),
-            None => lexicon,
-        });
+        all.extend(Lexicon::read_file(&name, &text)?);
     }
     Ok(all)
 }
 
 /// What recognition uses: the imported entries first, then the built-in ones.
 pub fn in_use(paths: &[PathBuf]) -> Result<Lexicon, String> {
-    Ok(match load(paths)? {
-        Some(imported) => Lexicon::builtin_with(&imported),
-        None => Lexicon::builtin(),
-    })
+    load(paths).map(|imported| Lexicon::builtin_with(&imported))
 }
 
 pub fn lexicon(args: &LexiconArgs) -> ExitCode {
-    let lexicon = if args.no_builtin { load(&args.import).map(|l| l.unwrap_or_else(|| Lexicon::new(Vec::new()))) } else { in_use(&args.import) };
+    let lexicon = if args.no_builtin { load(&args.import).map(Lexicon::new) } else { in_use(&args.import) };
     let lexicon = match lexicon {
         Ok(lexicon) => lexicon,
         Err(e) => {

@@ -70,163 +70,142 @@ const BUILTIN_TSV: &str = include_str!("../../data/lexicon.tsv");
 impl Lexicon {
     /// The lexicon Huaxian ships with (`crates/core/data/lexicon.tsv`).
     pub fn builtin() -> Lexicon {
-        Lexicon::from_tsv(BUILTIN_TSV).expect("the built-in lexicon is valid (tested)")
+        Lexicon::new(builtin_entries().to_vec())
     }
 
     /// Reads the TSV form: lines starting with `#` are comments; the first other line is
     /// the header `canonical, label, aliases, ids`; aliases are `|`-separated and ids are
     /// `key=value` pairs separated by `;`.
     pub fn from_tsv(tsv: &str) -> Result<Lexicon, LexiconError> {
-        let mut entries = Vec::new();
-        let mut header_seen = false;
-        for (number, line) in tsv.lines().enumerate() {
-            let number = number + 1;
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
-            if !header_seen {
-                header_seen = true;
-                if fields.first() != Some(&"canonical") || fields.get(1) != Some(&"label") {
-                    return Err(LexiconError { line: number, reason: "the header must start with canonical<TAB>label".into() });
-                }
-                continue;
-            }
-            let field = |i: usize| fields.get(i).copied().unwrap_or("");
-            entries.push(entry_from_fields(number, field(0), field(1), field(2), field(3))?);
-        }
-        Ok(Lexicon::new(entries))
+        tsv_entries(tsv).map(Lexicon::new)
     }
 
     /// Reads a lexicon in any of the three forms.
     pub fn parse(input: &str, format: LexiconFormat) -> Result<Lexicon, LexiconError> {
-        match format {
-            LexiconFormat::Tsv => Lexicon::from_tsv(input),
-            LexiconFormat::Csv => Lexicon::from_csv(input),
-            LexiconFormat::Json => Lexicon::from_json(input),
-        }
+        parse_entries(input, format).map(Lexicon::new)
     }
 
     /// Reads the CSV form (see the module documentation).
     pub fn from_csv(csv: &str) -> Result<Lexicon, LexiconError> {
-        let mut entries = Vec::new();
-        let mut header_seen = false;
-        for (number, fields) in csv_records(csv)? {
-            if fields.iter().all(|f| f.trim().is_empty()) || fields[0].starts_with('#') {
-                continue;
-            }
-            if !header_seen {
-                header_seen = true;
-                if fields.first().map(|f| f.trim()) != Some("canonical") || fields.get(1).map(|f| f.trim()) != Some("label") {
-                    return Err(LexiconError { line: number, reason: "the header must start with canonical,label".into() });
-                }
-                continue;
-            }
-            let field = |i: usize| fields.get(i).map(|f| f.trim()).unwrap_or("");
-            entries.push(entry_from_fields(number, field(0), field(1), field(2), field(3))?);
-        }
-        Ok(Lexicon::new(entries))
+        csv_entries(csv).map(Lexicon::new)
     }
 
     /// Reads the JSON form (see the module documentation).
     pub fn from_json(json: &str) -> Result<Lexicon, LexiconError> {
-        let value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| LexiconError { line: e.line(), reason: format!("not JSON: {e}") })?;
-        let items = value.as_array().ok_or_else(|| LexiconError { line: 1, reason: "expected an array of entries".into() })?;
-        let mut entries = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            // JSON has no useful line per entry: report the entry's position (1-based).
-            let err = |reason: &str| LexiconError { line: i + 1, reason: format!("entry {}: {reason}", i + 1) };
-            let canonical = item["canonical"].as_str().ok_or_else(|| err("no canonical string"))?;
-            let label = item["label"].as_str().ok_or_else(|| err("no label string"))?;
-            let aliases: Vec<&str> = match item.get("aliases") {
-                None | Some(serde_json::Value::Null) => Vec::new(),
-                Some(a) => a.as_array().ok_or_else(|| err("aliases is not an array"))?.iter().map(|a| a.as_str().ok_or_else(|| err("an alias is not a string"))).collect::<Result<_, _>>()?,
-            };
-            let ids: Vec<String> = match item.get("ids") {
-                None | Some(serde_json::Value::Null) => Vec::new(),
-                Some(ids) => ids
-                    .as_object()
-                    .ok_or_else(|| err("ids is not an object"))?
-                    .iter()
-                    .map(|(k, v)| Ok(format!("{k}={}", v.as_str().ok_or_else(|| err("an id is not a string"))?)))
-                    .collect::<Result<_, LexiconError>>()?,
-            };
-            entries.push(entry_from_fields(i + 1, canonical, label, &aliases.join("|"), &ids.join(";"))?);
-        }
-        Ok(Lexicon::new(entries))
+        json_entries(json).map(Lexicon::new)
     }
+}
 
+/// The entries of the built-in lexicon, read once.
+pub fn builtin_entries() -> &'static [LexiconEntry] {
+    static ENTRIES: std::sync::OnceLock<Vec<LexiconEntry>> = std::sync::OnceLock::new();
+    ENTRIES.get_or_init(|| tsv_entries(BUILTIN_TSV).expect("the built-in lexicon is valid (tested)"))
+}
+
+/// The entries of a lexicon in any of the three forms, without building its automaton.
+pub fn parse_entries(input: &str, format: LexiconFormat) -> Result<Vec<LexiconEntry>, LexiconError> {
+    match format {
+        LexiconFormat::Tsv => tsv_entries(input),
+        LexiconFormat::Csv => csv_entries(input),
+        LexiconFormat::Json => json_entries(input),
+    }
+}
+
+fn tsv_entries(tsv: &str) -> Result<Vec<LexiconEntry>, LexiconError> {
+    let mut entries = Vec::new();
+    let mut header_seen = false;
+    for (number, line) in tsv.lines().enumerate() {
+        let number = number + 1;
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        if !header_seen {
+            header_seen = true;
+            if fields.first() != Some(&"canonical") || fields.get(1) != Some(&"label") {
+                return Err(LexiconError { line: number, reason: "the header must start with canonical<TAB>label".into() });
+            }
+            continue;
+        }
+        let field = |i: usize| fields.get(i).copied().unwrap_or("");
+        entries.push(entry_from_fields(number, field(0), field(1), field(2), field(3))?);
+    }
+    Ok(entries)
+}
+
+fn csv_entries(csv: &str) -> Result<Vec<LexiconEntry>, LexiconError> {
+    let mut entries = Vec::new();
+    let mut header_seen = false;
+    for (number, fields) in csv_records(csv)? {
+        if fields.iter().all(|f| f.trim().is_empty()) || fields[0].starts_with('#') {
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            if fields.first().map(|f| f.trim()) != Some("canonical") || fields.get(1).map(|f| f.trim()) != Some("label") {
+                return Err(LexiconError { line: number, reason: "the header must start with canonical,label".into() });
+            }
+            continue;
+        }
+        let field = |i: usize| fields.get(i).map(|f| f.trim()).unwrap_or("");
+        entries.push(entry_from_fields(number, field(0), field(1), field(2), field(3))?);
+    }
+    Ok(entries)
+}
+
+fn json_entries(json: &str) -> Result<Vec<LexiconEntry>, LexiconError> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| LexiconError { line: e.line(), reason: format!("not JSON: {e}") })?;
+    let items = value.as_array().ok_or_else(|| LexiconError { line: 1, reason: "expected an array of entries".into() })?;
+    let mut entries = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        // JSON has no useful line per entry: report the entry's position (1-based).
+        let err = |reason: &str| LexiconError { line: i + 1, reason: format!("entry {}: {reason}", i + 1) };
+        let canonical = item["canonical"].as_str().ok_or_else(|| err("no canonical string"))?;
+        let label = item["label"].as_str().ok_or_else(|| err("no label string"))?;
+        let aliases: Vec<&str> = match item.get("aliases") {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(a) => a.as_array().ok_or_else(|| err("aliases is not an array"))?.iter().map(|a| a.as_str().ok_or_else(|| err("an alias is not a string"))).collect::<Result<_, _>>()?,
+        };
+        let ids: Vec<String> = match item.get("ids") {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(ids) => ids
+                .as_object()
+                .ok_or_else(|| err("ids is not an object"))?
+                .iter()
+                .map(|(k, v)| Ok(format!("{k}={}", v.as_str().ok_or_else(|| err("an id is not a string"))?)))
+                .collect::<Result<_, LexiconError>>()?,
+        };
+        entries.push(entry_from_fields(i + 1, canonical, label, &aliases.join("|"), &ids.join(";"))?);
+    }
+    Ok(entries)
+}
+
+impl Lexicon {
     /// Writes the lexicon in one of the three forms; reading it back gives the same entries.
     pub fn write(&self, format: LexiconFormat) -> String {
-        let extra = |e: &LexiconEntry| -> (String, String) {
-            (
-                e.aliases.iter().filter(|a| **a != e.canonical).cloned().collect::<Vec<_>>().join("|"),
-                e.ids.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"),
-            )
-        };
-        match format {
-            LexiconFormat::Tsv => {
-                let mut out = String::from("canonical\tlabel\taliases\tids\n");
-                for e in &self.entries {
-                    let (aliases, ids) = extra(e);
-                    out.push_str(&format!("{}\t{}\t{aliases}\t{ids}\n", e.canonical, e.label));
-                }
-                out
-            }
-            LexiconFormat::Csv => {
-                let quote = |s: &str| {
-                    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-                };
-                let mut out = String::from("canonical,label,aliases,ids\n");
-                for e in &self.entries {
-                    let (aliases, ids) = extra(e);
-                    out.push_str(&format!("{},{},{},{}\n", quote(&e.canonical), quote(&e.label), quote(&aliases), quote(&ids)));
-                }
-                out
-            }
-            LexiconFormat::Json => {
-                let items: Vec<serde_json::Value> = self
-                    .entries
-                    .iter()
-                    .map(|e| {
-                        let ids: serde_json::Map<String, serde_json::Value> =
-                            e.ids.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
-                        serde_json::json!({
-                            "canonical": e.canonical,
-                            "label": e.label,
-                            "aliases": e.aliases.iter().filter(|a| **a != e.canonical).collect::<Vec<_>>(),
-                            "ids": ids,
-                        })
-                    })
-                    .collect();
-                serde_json::to_string_pretty(&items).expect("a lexicon always serializes") + "\n"
-            }
-        }
+        write_entries(&self.entries, format)
     }
+
 
     /// The built-in lexicon with a person's own entries checked first: where an alias is
     /// in both, theirs wins (the automaton prefers the earlier of two equal matches). The
     /// app, `huaxian annotate --lexicon` and `huaxian eval --lexicon` all combine this way.
-    pub fn builtin_with(imported: &Lexicon) -> Lexicon {
-        imported.extended(&Lexicon::builtin())
+    pub fn builtin_with(imported: &[LexiconEntry]) -> Lexicon {
+        Lexicon::new(imported.iter().chain(builtin_entries()).cloned().collect())
     }
 
     /// Reads a lexicon file in the form its name says (`.tsv`, `.tab`, `.txt`, `.csv`,
     /// `.json`); a byte-order mark is ignored. A file without entries is refused: it is
     /// more likely the wrong file than an intent. Errors start with `name`.
-    pub fn read_file(name: &str, text: &str) -> Result<Lexicon, String> {
+    /// Its entries are returned, not compiled: they are combined with others first.
+    pub fn read_file(name: &str, text: &str) -> Result<Vec<LexiconEntry>, String> {
         let format = LexiconFormat::from_file_name(name).ok_or_else(|| format!("{name}: a lexicon file is named .tsv, .csv or .json"))?;
-        let lexicon = Lexicon::parse(text.trim_start_matches('\u{feff}'), format).map_err(|e| format!("{name}: {e}"))?;
-        if lexicon.entries().is_empty() {
+        let entries = parse_entries(text.trim_start_matches('\u{feff}'), format).map_err(|e| format!("{name}: {e}"))?;
+        if entries.is_empty() {
             return Err(format!("{name}: no entries after the header"));
         }
-        Ok(lexicon)
-    }
-
-    /// This lexicon followed by the entries of `other`.
-    pub fn extended(&self, other: &Lexicon) -> Lexicon {
-        Lexicon::new(self.entries.iter().chain(other.entries.iter()).cloned().collect())
+        Ok(entries)
     }
 
     pub fn new(entries: Vec<LexiconEntry>) -> Lexicon {
@@ -264,6 +243,53 @@ impl Lexicon {
                 case_matches(alias, &text[m.start()..m.end()]).then(|| LexiconMatch { range: m.start()..m.end(), entry, alias })
             })
             .collect()
+    }
+}
+
+/// Writes entries in one of the three forms; reading them back gives the same entries.
+pub fn write_entries(entries: &[LexiconEntry], format: LexiconFormat) -> String {
+    let extra = |e: &LexiconEntry| -> (String, String) {
+        (
+            e.aliases.iter().filter(|a| **a != e.canonical).cloned().collect::<Vec<_>>().join("|"),
+            e.ids.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"),
+        )
+    };
+    match format {
+        LexiconFormat::Tsv => {
+            let mut out = String::from("canonical\tlabel\taliases\tids\n");
+            for e in entries {
+                let (aliases, ids) = extra(e);
+                out.push_str(&format!("{}\t{}\t{aliases}\t{ids}\n", e.canonical, e.label));
+            }
+            out
+        }
+        LexiconFormat::Csv => {
+            let quote = |s: &str| {
+                if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+            };
+            let mut out = String::from("canonical,label,aliases,ids\n");
+            for e in entries {
+                let (aliases, ids) = extra(e);
+                out.push_str(&format!("{},{},{},{}\n", quote(&e.canonical), quote(&e.label), quote(&aliases), quote(&ids)));
+            }
+            out
+        }
+        LexiconFormat::Json => {
+            let items: Vec<serde_json::Value> = entries
+                .iter()
+                .map(|e| {
+                    let ids: serde_json::Map<String, serde_json::Value> =
+                        e.ids.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+                    serde_json::json!({
+                        "canonical": e.canonical,
+                        "label": e.label,
+                        "aliases": e.aliases.iter().filter(|a| **a != e.canonical).collect::<Vec<_>>(),
+                        "ids": ids,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&items).expect("a lexicon always serializes") + "\n"
+        }
     }
 }
 
