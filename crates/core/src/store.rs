@@ -79,6 +79,10 @@ pub enum Change {
     Delete { index: usize, entity: Entity },
     Replace { index: usize, old: Entity, new: Entity },
     Labels { old: Vec<LabelDef>, new: Vec<LabelDef> },
+    /// Many entities at once, each with its index in the list after the change (ascending):
+    /// one pass over the list, where one `Insert` each would shift it each time.
+    InsertMany { entities: Vec<(usize, Entity)> },
+    DeleteMany { entities: Vec<(usize, Entity)> },
 }
 
 impl Change {
@@ -88,6 +92,8 @@ impl Change {
             Change::Delete { index, entity } => Change::Insert { index, entity },
             Change::Replace { index, old, new } => Change::Replace { index, old: new, new: old },
             Change::Labels { old, new } => Change::Labels { old: new, new: old },
+            Change::InsertMany { entities } => Change::DeleteMany { entities },
+            Change::DeleteMany { entities } => Change::InsertMany { entities },
         }
     }
 }
@@ -258,7 +264,7 @@ impl Annotations {
                     before > 0 && reach[before - 1] > r.start
                 };
                 entities.sort_by(|a, b| (a.range.start, std::cmp::Reverse(a.range.end)).cmp(&(b.range.start, std::cmp::Reverse(b.range.end))));
-                let mut changes = Vec::new();
+                let mut added = Vec::new();
                 let mut taken_end = 0;
                 for mut entity in entities {
                     let fits = !entity.range.is_empty() && entity.range.end <= self.text_len && self.has_label(&entity.label);
@@ -267,13 +273,13 @@ impl Annotations {
                         continue;
                     }
                     taken_end = entity.range.end;
-                    entity.id = format!("e{}", self.next_id + changes.len() as u64);
+                    entity.id = format!("e{}", self.next_id + added.len() as u64);
                     entity.status = Status::Suggested;
                     // Earlier additions sort before this one, so they shift its place by their count.
-                    let index = self.entities.partition_point(|e| order_key(e) < order_key(&entity)) + changes.len();
-                    changes.push(Change::Insert { index, entity });
+                    let index = self.entities.partition_point(|e| order_key(e) < order_key(&entity)) + added.len();
+                    added.push((index, entity));
                 }
-                (changes, None)
+                (if added.is_empty() { Vec::new() } else { vec![Change::InsertMany { entities: added }] }, None)
             }
             Action::AddLabel(label) => {
                 if self.has_label(&label.name) {
@@ -334,6 +340,32 @@ impl Annotations {
             }
             Change::Replace { index, new, .. } => self.entities[*index] = new.clone(),
             Change::Labels { new, .. } => self.labels = new.clone(),
+            Change::InsertMany { entities } => {
+                let old = std::mem::take(&mut self.entities);
+                let mut merged = Vec::with_capacity(old.len() + entities.len());
+                let mut old = old.into_iter();
+                for (index, entity) in entities {
+                    merged.extend(old.by_ref().take(index - merged.len()));
+                    merged.push(entity.clone());
+                    if let Some(n) = entity.id.strip_prefix('e').and_then(|n| n.parse::<u64>().ok()) {
+                        self.next_id = self.next_id.max(n + 1);
+                    }
+                }
+                merged.extend(old);
+                self.entities = merged;
+            }
+            Change::DeleteMany { entities } => {
+                let mut gone = entities.iter().map(|(i, _)| *i).peekable();
+                let mut index = 0;
+                self.entities.retain(|_| {
+                    let keep = gone.peek() != Some(&index);
+                    if !keep {
+                        gone.next();
+                    }
+                    index += 1;
+                    keep
+                });
+            }
         }
     }
 }
