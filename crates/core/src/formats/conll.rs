@@ -20,7 +20,7 @@ use crate::export::Export;
 pub(crate) fn export(docs: &[Prepared], base: &str, summary: &mut ExportSummary) -> Vec<OutputFile> {
     let mut out = String::new();
     for p in docs {
-        let kept = p.without_overlaps(Format::Iob2, summary);
+        let kept = p.without_overlaps(&Format::Iob2.to_string(), "", summary);
         let chars: Vec<char> = p.text().chars().collect();
         let cuts: BTreeSet<usize> = kept.iter().flat_map(|e| [e.start, e.end]).collect();
         let tokens = tokenize(p.text(), &cuts);

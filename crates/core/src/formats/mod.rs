@@ -329,7 +329,7 @@ impl<'a> ExportJob<'a> {
             Format::W3c => w3c::export(prepared, &base),
         };
         summary.entities = match format {
-            Format::Iob2 | Format::Spacy => prepared.iter().map(|p| p.entities.len()).sum::<usize>() - summary.dropped.len(),
+            _ if !format.holds_overlaps() => prepared.iter().map(|p| p.entities.len()).sum::<usize>() - summary.dropped.len(),
             _ => prepared.iter().map(|p| p.entities.len()).sum(),
         };
         ExportOutput { files, summary: self.summary }
@@ -542,8 +542,8 @@ impl<'a> Prepared<'a> {
     }
 
     /// The entities that do not overlap, longest first then earliest; the others go to
-    /// `summary.dropped`.
-    pub fn without_overlaps(&self, format: Format, summary: &mut ExportSummary) -> Vec<&Ent<'a>> {
+    /// `summary.dropped`, with the reason "`holder` cannot hold overlaps; …`after`".
+    pub fn without_overlaps(&self, holder: &str, after: &str, summary: &mut ExportSummary) -> Vec<&Ent<'a>> {
         let mut order: Vec<&Ent> = self.entities.iter().collect();
         order.sort_by_key(|e| (std::cmp::Reverse(e.end - e.start), e.start));
         let mut kept: BTreeMap<usize, &Ent> = BTreeMap::new();
@@ -551,7 +551,7 @@ impl<'a> Prepared<'a> {
         for e in order {
             let clash = kept.range(..e.end).next_back().filter(|(_, k)| k.end > e.start).map(|(_, k)| *k);
             match clash {
-                Some(k) => dropped.push(self.dropped(e, format!("{format} cannot hold overlaps; it overlaps {} {}", k.id, k.text))),
+                Some(k) => dropped.push(self.dropped(e, format!("{holder} cannot hold overlaps; it overlaps {} {}{after}", k.id, k.text))),
                 None => {
                     kept.insert(e.start, e);
                 }

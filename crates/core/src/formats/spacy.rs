@@ -38,7 +38,9 @@ pub(crate) fn export_jsonl(docs: &[Prepared], options: &ExportOptions, base: &st
     let lines: Vec<Value> = docs
         .iter()
         .map(|p| {
-            let kept = p.without_overlaps(Format::SpacyJsonl, summary);
+            // The JSON lines keep every entity in spans.sc: what `entities` leaves out is a
+            // note, not a loss of the file.
+            let kept = p.without_overlaps("spaCy entities", " (kept in spans.sc)", summary);
             let triple = |e: &super::Ent| json!([p.offset(e.start, unit), p.offset(e.end, unit), e.label]);
             json!({
                 "text": p.text(),
@@ -50,11 +52,6 @@ pub(crate) fn export_jsonl(docs: &[Prepared], options: &ExportOptions, base: &st
             })
         })
         .collect();
-    // The JSON lines keep every entity in spans.sc: what `entities` left out is a note,
-    // not a loss of the file.
-    for d in summary.dropped.iter_mut() {
-        d.reason = format!("{} (kept in spans.sc)", d.reason.replace("spacy-jsonl cannot hold", "spaCy entities cannot hold"));
-    }
     vec![OutputFile { name: format!("{base}.spacy.jsonl"), bytes: super::json_lines(lines) }]
 }
 
@@ -162,7 +159,7 @@ pub(crate) fn export_docbin(docs: &[Prepared], base: &str, summary: &mut ExportS
     let mut lengths = Vec::new();
     let mut strings = BTreeSet::new();
     for p in docs {
-        let kept = p.without_overlaps(Format::Spacy, summary);
+        let kept = p.without_overlaps(&Format::Spacy.to_string(), "", summary);
         let doc = spacy_tokens(p, &kept);
         lengths.extend_from_slice(&(doc.len() as i32).to_le_bytes());
         for t in doc {

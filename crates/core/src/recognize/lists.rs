@@ -51,10 +51,8 @@ pub(super) fn members(text: &str, taken: &BTreeMap<usize, Candidate>) -> Vec<Can
             continue;
         }
         let name = &text[known.range.clone()];
+        // Members overlapping what is taken are refused by the merge (`take_longest`).
         for m in members {
-            if overlaps_taken(taken, &m) {
-                continue;
-            }
             out.push(Candidate {
                 range: m,
                 label: "COMPANY".into(),
@@ -146,12 +144,6 @@ fn looks_like_a_name(s: &str) -> bool {
 
 fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{20000}'..='\u{2FFFF}')
-}
-
-fn overlaps_taken(taken: &BTreeMap<usize, Candidate>, r: &Range<usize>) -> bool {
-    // Taken candidates do not overlap one another, so the one starting last before `r`'s
-    // end is the only one that can reach into it.
-    taken.range(..r.end).next_back().is_some_and(|(_, c)| c.range.end > r.start)
 }
 
 #[cfg(test)]
