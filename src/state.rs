@@ -87,10 +87,11 @@ fn first_pass(doc: &Document) -> (Vec<huaxian_core::Entity>, Option<Pass>) {
     with_recognizer(|r| {
         // Lexicon and rules run once: what they found is painted now and, for the model's
         // pass to come, kept in the pass it continues from.
-        let mut pass = r.start(text);
         if text.len() > MODEL_MAX_TEXT {
-            (r.finish(text, pass), None)
-        } else if r.has_tagger() && text.len() <= MODEL_INLINE_MAX {
+            return (huaxian_core::recognize::recognize(doc, r.lexicon()), None);
+        }
+        let mut pass = r.start(text);
+        if r.has_tagger() && text.len() <= MODEL_INLINE_MAX {
             while r.step(text, &mut pass, usize::MAX) {}
             (r.finish(text, pass), None)
         } else {

@@ -129,8 +129,10 @@ impl Recognizer {
 
     /// Starts a pass over `text` in steps: lexicon and rules now, the tagger a slice at a
     /// time through [`Recognizer::step`], the merge in [`Recognizer::finish`].
+    /// The pass is ready for the tagger even if it has not arrived yet: the app keeps a
+    /// pass from before the weights came and continues it once they have.
     pub fn start(&self, text: &str) -> Pass {
-        Pass::start(text, &self.lexicon)
+        Pass::start(text, &self.lexicon, true)
     }
 
     /// Tags whole sentences of `pass` until at least `budget` bytes of text are done;
@@ -154,7 +156,7 @@ pub fn recognize(doc: &Document, lexicon: &Lexicon) -> Vec<Entity> {
 /// The pipeline. The lexicon is scanned once; its matches serve as candidates, as the
 /// places that start Chinese names, and as the tagger's hints.
 fn run(text: &str, lexicon: &Lexicon, tagger: Option<&Tagger>, config: &Config) -> Vec<Entity> {
-    let mut pass = Pass::start(text, lexicon);
+    let mut pass = Pass::start(text, lexicon, tagger.is_some());
     while pass.step(text, tagger, config, usize::MAX) {}
     pass.finish(text, lexicon, config)
 }
@@ -179,12 +181,18 @@ pub struct Pass {
 }
 
 impl Pass {
-    /// Scans the lexicon and runs the rules: the knowledge candidates, at once.
-    fn start(text: &str, lexicon: &Lexicon) -> Pass {
+    /// Scans the lexicon and runs the rules: the knowledge candidates, at once. The
+    /// sentences and the tagger's hints are kept only `for_model`: without a tagger they
+    /// would be megabytes for nothing on a long text.
+    fn start(text: &str, lexicon: &Lexicon, for_model: bool) -> Pass {
         let matches = lexicon.find(text);
         let knowledge = knowledge_candidates(text, &matches);
-        let hint_spans = matches.iter().map(|m| (m.range.clone(), tagger::label_index(&m.entry.label))).collect();
-        Pass { knowledge, hint_spans, sentences: sentences(text), next: 0, model: Vec::new() }
+        let (hint_spans, sentences) = if for_model {
+            (matches.iter().map(|m| (m.range.clone(), tagger::label_index(&m.entry.label))).collect(), sentences(text))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Pass { knowledge, hint_spans, sentences, next: 0, model: Vec::new() }
     }
 
     /// Tags whole sentences until at least `budget` bytes of text are done; false once
