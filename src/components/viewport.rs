@@ -43,10 +43,6 @@ impl Heights {
         }
     }
 
-    pub fn is_measured(&self, i: usize) -> bool {
-        !self.measured[i].is_nan()
-    }
-
     pub fn height(&self, i: usize) -> f64 {
         let m = self.measured[i];
         if m.is_nan() {

@@ -129,13 +129,11 @@ pub fn parse_bio_columns(input: &str) -> Result<Vec<GoldSentence>, GoldError> {
         };
         let (token, tag) = (&line[..split], line[split + 1..].trim());
         let token = token.trim_end_matches([' ', '\t']);
-        let mut cs = token.chars();
-        let Some(c) = cs.next() else {
-            return Err(GoldError { line: line_no, reason: "no character before the tag".into() });
-        };
         // Weibo's segmentation digit (科0) and its broken emoji (two U+FFFD for one
         // character) both leave one character per line: keep the first.
-        let _ = cs;
+        let Some(c) = token.chars().next() else {
+            return Err(GoldError { line: line_no, reason: "no character before the tag".into() });
+        };
         chars.push(c);
         tags.push(tag.to_string());
     }

@@ -43,14 +43,8 @@ pub struct Hint {
 /// The lexicon hints of every character of `text` (one per `char`).
 pub fn hints(text: &str, lexicon: &super::lexicon::Lexicon) -> Vec<Hint> {
     let offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
-    hints_for(&offsets, &lexicon.find(text))
-}
-
-/// Lexicon hints for the characters of a stretch of text. `offsets` holds the byte offset
-/// of each character and, last, of the stretch's end; matches outside it are ignored.
-pub fn hints_for(offsets: &[usize], matches: &[super::lexicon::LexiconMatch<'_>]) -> Vec<Hint> {
-    let spans: Vec<(Range<usize>, u8)> = matches.iter().map(|m| (m.range.clone(), label_index(&m.entry.label))).collect();
-    hints_for_spans(offsets, &spans)
+    let spans: Vec<(Range<usize>, u8)> = lexicon.find(text).iter().map(|m| (m.range.clone(), label_index(&m.entry.label))).collect();
+    hints_for_spans(&offsets, &spans)
 }
 
 /// The index of a label in [`LABELS`], or `LABELS.len()` for a label the tagger lacks, as
@@ -59,7 +53,9 @@ pub fn label_index(label: &str) -> u8 {
     LABELS.iter().position(|l| *l == label).unwrap_or(LABELS.len()) as u8
 }
 
-/// [`hints_for`] over lexicon matches given as (byte range, [`label_index`]).
+/// Lexicon hints for the characters of a stretch of text, from the lexicon's matches given
+/// as (byte range, [`label_index`]). `offsets` holds the byte offset of each character
+/// and, last, of the stretch's end; matches outside it are ignored.
 pub fn hints_for_spans(offsets: &[usize], spans: &[(Range<usize>, u8)]) -> Vec<Hint> {
     let n = offsets.len() - 1;
     let (start, end) = (offsets[0], offsets[n]);
@@ -261,14 +257,6 @@ impl<'a> Sentence<'a> {
             org_cues: cue_starts(text, org_cues()),
             latin_runs: latin_runs(text),
         }
-    }
-
-    pub fn len(&self) -> usize {
-        self.text.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
     }
 
     /// The hashed features of position `i` (a character index), appended to `out`
@@ -512,11 +500,6 @@ impl Tagger {
         self.transitions[from.map_or(0, |f| f + 1) * N_TAGS + to]
     }
 
-    /// The best tag sequence for `text` (one tag per character).
-    pub fn decode(&self, text: &[char], hints: &[Hint]) -> Vec<usize> {
-        let em = self.emissions(text, hints);
-        viterbi(&em, |f, t| if allowed(f, t) { self.transition(f, t) } else { f32::NEG_INFINITY })
-    }
 
     /// Tags `text` and returns its spans with their confidence.
     pub fn tag(&self, text: &[char], hints: &[Hint]) -> Vec<TaggedSpan> {
