@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use huaxian_core::gold::{parse_bio_columns, parse_bio_parallel, parse_cluener, GoldSentence, Scores, CLUENER_LABELS};
 use huaxian_core::labels::default_labels;
+use huaxian_core::offsets::TextMap;
 use huaxian_core::recognize::tagger::Tagger;
 use huaxian_core::recognize::Recognizer;
 
@@ -116,14 +117,11 @@ fn run(args: &EvalArgs) -> Result<String, String> {
     let mut scores = Scores::default();
     let mut n_chars = 0;
     for s in &sentences {
-        let byte_to_char: std::collections::HashMap<usize, usize> =
-            s.text.char_indices().map(|(b, _)| b).chain([s.text.len()]).enumerate().map(|(c, b)| (b, c)).collect();
-        n_chars += byte_to_char.len() - 1;
-        let predicted: Vec<_> = recognizer
-            .recognize_text(&s.text)
-            .into_iter()
-            .map(|e| (byte_to_char[&e.range.start]..byte_to_char[&e.range.end], e.label))
-            .collect();
+        let map = TextMap::new(&s.text);
+        n_chars += map.len_chars();
+        let char_of = |byte: usize| map.byte_to_char(&s.text, byte).expect("entities end on character boundaries");
+        let predicted: Vec<_> =
+            recognizer.recognize_text(&s.text).into_iter().map(|e| (char_of(e.range.start)..char_of(e.range.end), e.label)).collect();
         if let Some(label) = &args.show_errors {
             show_errors(s, &predicted, label);
         }

@@ -33,7 +33,6 @@ mod archive;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use sha2::{Digest, Sha256};
 
 use crate::annotate::{EntitySource, Status};
 use crate::export::{Export, ExportDocument, ExportEntity};
@@ -728,7 +727,7 @@ pub(crate) fn build(
         version: crate::export::VERSION,
         offset_unit: crate::export::OFFSET_UNIT.into(),
         document: ExportDocument {
-            id: Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
+            id: crate::ingest::sha256_hex(text.as_bytes()),
             source,
             title: None,
             meta,

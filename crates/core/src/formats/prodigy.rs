@@ -56,7 +56,7 @@ struct Meta<'a> {
 }
 
 /// Written with typed structs rather than JSON values: a task holds a token object per
-/// character of Chinese text, and values would cost tens of times the text in memory.
+/// character of Chinese text, and values would cost many times the text in memory.
 pub(crate) fn export(docs: &[Prepared], options: &ExportOptions, base: &str) -> Vec<OutputFile> {
     let unit = options.offset_unit;
     let mut out = Vec::new();

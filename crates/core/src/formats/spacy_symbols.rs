@@ -1,7 +1,8 @@
 //! spaCy's symbol table (`spacy.symbols.IDS`, spaCy 3.8.7): strings that the
 //! StringStore maps to these small ids instead of their hash (e.g. `ORG` is 383, `_` is 456).
 //! Generated from `sorted(spacy.symbols.IDS.items())`; spaCy v3 only appends to this table.
-//! Kept as one string and a `u16` array: a fifth of the WebAssembly bytes of a table of pairs.
+//! Kept as one string and a `u16` array rather than a table of string pairs, which would
+//! cost a pointer and a length per entry in the WebAssembly.
 
 /// The symbols, sorted, separated by one space.
 const NAMES: &str = concat!(

@@ -122,7 +122,8 @@ pub fn parse_html_only(html: &str) -> usize {
     html5ever::parse_document(tree::Sink::new(), html5ever::ParseOpts::default()).one(html).1
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// A document id: the SHA-256 of its bytes, in hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
