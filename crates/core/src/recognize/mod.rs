@@ -284,37 +284,36 @@ fn knowledge_candidates(text: &str, matches: &[lexicon::LexiconMatch<'_>]) -> Ve
 
 /// Tagger candidates of one sentence, given the lexicon's matches inside it.
 fn model_candidates(tagger: &Tagger, text: &str, sentence: &Range<usize>, spans: &[(Range<usize>, u8)], config: &Config, out: &mut Vec<Candidate>) {
-    {
-        let sentence = sentence.clone();
-        let chunk = &text[sentence.clone()];
-        let offsets: Vec<usize> = chunk.char_indices().map(|(b, _)| sentence.start + b).chain([sentence.end]).collect();
-        let chars: Vec<char> = chunk.chars().collect();
-        let hints = tagger::hints_for_spans(&offsets, spans);
-        for span in tagger.tag(&chars, &hints) {
-            let confidence = span.confidence;
-            let label = tagger::LABELS[span.label];
-            let surface: String = chars[span.chars.clone()].iter().collect();
-            if span.chars.len() < 2 || confidence < config.min_model_confidence || NOT_NAMES.contains(&surface.as_str()) {
-                continue;
-            }
-            // A bracketed code after a name (交通银行（601328.sh）) is not part of it.
-            let mut end = span.chars.end;
-            if let Some(open) = chars[span.chars.clone()].iter().position(|c| matches!(c, '（' | '(')) {
-                let inside = &chars[span.chars.start + open + 1..end];
-                if open >= 2 && inside.iter().all(|c| c.is_ascii() || matches!(c, '）' | ')')) {
-                    end = span.chars.start + open;
-                }
-            }
-            out.push(Candidate {
-                range: offsets[span.chars.start]..offsets[end],
-                label: label.to_string(),
-                source: EntitySource::Model,
-                rank: 3,
-                confidence: Some(confidence),
-                canonical: None,
-                evidence: format!("model: {label}, confidence {confidence:.2}"),
-            });
+    let chunk = &text[sentence.clone()];
+    let offsets: Vec<usize> = chunk.char_indices().map(|(b, _)| sentence.start + b).chain([sentence.end]).collect();
+    let chars: Vec<char> = chunk.chars().collect();
+    let hints = tagger::hints_for_spans(&offsets, spans);
+    for span in tagger.tag(&chars, &hints) {
+        let confidence = span.confidence;
+        let label = tagger::LABELS[span.label];
+        if span.chars.len() < 2
+            || confidence < config.min_model_confidence
+            || NOT_NAMES.contains(&&text[offsets[span.chars.start]..offsets[span.chars.end]])
+        {
+            continue;
         }
+        // A bracketed code after a name (交通银行（601328.sh）) is not part of it.
+        let mut end = span.chars.end;
+        if let Some(open) = chars[span.chars.clone()].iter().position(|c| matches!(c, '（' | '(')) {
+            let inside = &chars[span.chars.start + open + 1..end];
+            if open >= 2 && inside.iter().all(|c| c.is_ascii() || matches!(c, '）' | ')')) {
+                end = span.chars.start + open;
+            }
+        }
+        out.push(Candidate {
+            range: offsets[span.chars.start]..offsets[end],
+            label: label.to_string(),
+            source: EntitySource::Model,
+            rank: 3,
+            confidence: Some(confidence),
+            canonical: None,
+            evidence: format!("model: {label}, confidence {confidence:.2}"),
+        });
     }
 }
 
