@@ -503,7 +503,8 @@ impl Reducible for Workspace {
                 Action::Edit(edit) => {
                     if let Some(entry) = ws.current_mut() {
                         match entry.annotations.apply(edit) {
-                            Ok(created) => {
+                            Ok(store::Applied { changed: false, .. }) => ws.error = None,
+                            Ok(store::Applied { created, .. }) => {
                                 entry.refresh_views();
                                 if entry.status == DocStatus::New {
                                     entry.status = DocStatus::InProgress;
@@ -557,7 +558,7 @@ impl Reducible for Workspace {
                             // as suggestions where the text is free, as one undoable step.
                             let model: Vec<_> = entities.into_iter().filter(|e| e.source == huaxian_core::EntitySource::Model).collect();
                             entry.model_pending = false;
-                            if entry.annotations.apply(store::Action::Suggest { entities: model }).is_ok() {
+                            if entry.annotations.apply(store::Action::Suggest { entities: model }).is_ok_and(|a| a.changed) {
                                 entry.refresh_views();
                             }
                             entry.annotations_saved.set(false);

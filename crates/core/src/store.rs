@@ -25,6 +25,15 @@ impl Filter {
     }
 }
 
+/// What [`Annotations::apply`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// False when the action changed nothing; nothing went into the history then.
+    pub changed: bool,
+    /// The id of the entity the action created, if it created one.
+    pub created: Option<String>,
+}
+
 /// What a person can do to a document's annotations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Action {
@@ -147,18 +156,19 @@ impl Annotations {
         self.entities.iter().filter(|e| e.status == Status::Suggested).count()
     }
 
-    /// Applies `action` as one undoable step. Returns the id of the entity it created, if any.
-    pub fn apply(&mut self, action: Action) -> Result<Option<String>, ActionError> {
+    /// Applies `action` as one undoable step, if it changes anything (accepting what is
+    /// accepted does not): callers skip the redraw and the save when it did not.
+    pub fn apply(&mut self, action: Action) -> Result<Applied, ActionError> {
         let (changes, created) = self.plan(action)?;
         if changes.is_empty() {
-            return Ok(created);
+            return Ok(Applied { changed: false, created });
         }
         for change in &changes {
             self.perform(change);
         }
         self.done.push(changes);
         self.undone.clear();
-        Ok(created)
+        Ok(Applied { changed: true, created })
     }
 
     /// Undoes the last step; false if there is none.
@@ -399,7 +409,7 @@ mod tests {
     #[test]
     fn nested_spans_are_kept_outer_first() {
         let mut s = store();
-        let id = s.apply(Action::Add { range: 0..12, label: "ORG".into() }).unwrap().unwrap();
+        let id = s.apply(Action::Add { range: 0..12, label: "ORG".into() }).unwrap().created.unwrap();
         assert_eq!(s.entities()[0].id, id, "the longer span starting at 0 comes first");
         assert_eq!(s.entities()[1].id, "e1");
         assert_eq!(s.entities()[0].status, Status::Accepted);
@@ -410,6 +420,7 @@ mod tests {
     fn late_suggestions_fill_only_free_text_and_undo_in_one_step() {
         let mut s = store();
         s.apply(Action::SetStatus { id: "e1".into(), status: Status::Accepted }).unwrap();
+        assert!(!s.apply(Action::SetStatus { id: "e1".into(), status: Status::Accepted }).unwrap().changed, "accepting what is accepted changes nothing");
         s.apply(Action::Remove { id: "e2".into() }).unwrap();
         let before = s.clone();
         s.apply(Action::Suggest {
