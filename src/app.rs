@@ -432,9 +432,11 @@ pub fn app() -> Html {
     let entities = current.map_or_else(Rc::default, |d| d.entities_view.clone());
     let doc = current.map(|d| d.doc.clone());
 
+    // Callbacks the side panel takes are made once: new ones on every render would make it
+    // recount every entity whenever anything in the page changed.
     let edit = {
         let dispatch = dispatch.clone();
-        Callback::from(move |e: Edit| dispatch.dispatch(Action::Edit(e)))
+        use_callback((), move |e: Edit, ()| dispatch.dispatch(Action::Edit(e)))
     };
     let on_files = {
         let dispatch = dispatch.clone();
@@ -525,7 +527,9 @@ pub fn app() -> Html {
     };
     let on_go = {
         let (state, reveal, reveal_seq) = (state.clone(), reveal.clone(), reveal_seq.clone());
-        Callback::from(move |id: String| {
+        // The handles it holds read and set the live state, so one made at the first
+        // render serves for good.
+        use_callback((), move |id: String, ()| {
             // The document view renders the entity's block if it is not, then focuses it.
             let target = {
                 let ws = state.get();
