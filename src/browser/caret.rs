@@ -163,22 +163,11 @@ thread_local! {
 /// browser's `Intl.Segmenter` (locale `zh`, granularity `word`). `None` when the character
 /// there is not part of a word (punctuation, white space).
 pub fn word_at(text: &str, at: usize) -> Option<Range<usize>> {
-    let unit: usize = text.chars().take(at).map(char::len_utf16).sum();
-    let data = SEGMENTER.with(|s| s.as_ref().and_then(|s| s.segment(text).containing(unit as u32)))?;
+    let unit = super::offsets::chars_to_utf16_prefix(text, at);
+    let data = SEGMENTER.with(|s| s.as_ref().and_then(|s| s.segment(text).containing(unit)))?;
     if data.is_word_like() != Some(true) {
         return None;
     }
-    let start_unit = data.index() as usize;
-    let word = String::from(data.segment());
-    let mut units = 0;
-    let mut start = None;
-    for (i, ch) in text.chars().enumerate() {
-        if units == start_unit {
-            start = Some(i);
-            break;
-        }
-        units += ch.len_utf16();
-    }
-    let start = start?;
-    Some(start..start + word.chars().count())
+    let start = super::offsets::utf16_prefix_to_chars(text, data.index())?;
+    Some(start..start + String::from(data.segment()).chars().count())
 }

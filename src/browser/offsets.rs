@@ -13,6 +13,11 @@ pub const START_ATTR: &str = "data-start";
 /// The attribute every rendered run carries: one past its last code point.
 pub const END_ATTR: &str = "data-end";
 
+/// UTF-16 units in the first `chars` code points of `text` (the DOM counts in these).
+pub fn chars_to_utf16_prefix(text: &str, chars: usize) -> u32 {
+    text.chars().take(chars).map(char::len_utf16).sum::<usize>() as u32
+}
+
 /// Code points in the first `utf16_offset` UTF-16 units of `text`; `None` if the offset
 /// falls inside a surrogate pair or past the end.
 pub fn utf16_prefix_to_chars(text: &str, utf16_offset: u32) -> Option<usize> {
@@ -168,8 +173,7 @@ pub fn offset_to_dom_point(root: &Element, cp: usize, toward_end: bool) -> Optio
             let text = n.text_content().unwrap_or_default();
             let chars = text.chars().count();
             if left <= chars {
-                let units: usize = text.chars().take(left).map(char::len_utf16).sum();
-                return Some((n, units as u32));
+                return Some((n, chars_to_utf16_prefix(&text, left)));
             }
             left -= chars.min(left);
             last_text = Some(n.clone());
