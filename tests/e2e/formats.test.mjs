@@ -154,3 +154,47 @@ test('a large export shows its progress while it runs and keeps the page answeri
   await context.close();
   fs.rmSync(dir, { recursive: true });
 });
+
+test('every format of the export panel downloads from the page, and every importable one imports back to the same spans', async () => {
+  const { page, context } = await openApp(browser, server.origin);
+  await openEmoji(page);
+  await page.check('#export-suggestions');
+  const spansOf = (p) => p.$$eval('article.document mark[data-label]', (ms) => ms
+    .map((m) => `${m.dataset.start}-${m.dataset.end} ${m.dataset.label} ${m.textContent}`).sort());
+  const expected = await spansOf(page);
+  assert.ok(expected.length >= 8, expected.join('\n'));
+  const formats = await page.$$eval('#export-format option', (os) => os.map((o) => o.value));
+  assert.deepEqual(formats, ['huaxian', 'huaxian-jsonl', 'doccano', 'label-studio', 'spacy-jsonl', 'spacy', 'prodigy', 'brat', 'iob2', 'w3c']);
+  const exportOnly = new Set(['spacy', 'w3c']);
+  for (const format of formats) {
+    await page.selectOption('#export-format', format);
+    const { name, bytes } = await download(page);
+    assert.ok(bytes.length > 0, `${format}: empty download`);
+    // A many-file export is one ZIP: unpack it as a person would before importing.
+    const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), `huaxian-${format}-`));
+    let files = [path.join(dir, name)];
+    fs.writeFileSync(files[0], bytes);
+    if (name.endsWith('.zip')) {
+      const { execFileSync } = await import('node:child_process');
+      const out = execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); z.extractall(sys.argv[2]); print("\\n".join(z.namelist()))', files[0], dir], { encoding: 'utf8' });
+      files = out.trim().split('\n').map((f) => path.join(dir, f));
+    }
+    if (exportOnly.has(format)) continue;
+    const other = await openApp(browser, server.origin);
+    await other.page.setInputFiles('#import-input', files.filter((f) => !f.endsWith('.xml')));
+    await other.page.waitForSelector('article.document mark[data-label]');
+    const what = `${format} (${files.map((f) => path.basename(f)).join(', ')})`;
+    if (format === 'iob2') {
+      // IOB2 keeps tokens, not the text between them: labels and names come back, the
+      // offsets are those of the rebuilt text.
+      const namesOf = (spans) => spans.map((s) => s.split(' ').slice(1).join(' ')).sort();
+      assert.deepEqual(namesOf(await spansOf(other.page)), namesOf(expected), what);
+    } else {
+      assert.deepEqual(await spansOf(other.page), expected, what);
+    }
+    assert.equal(await other.page.$('[role="alert"]'), null, format);
+    await other.context.close();
+    fs.rmSync(dir, { recursive: true });
+  }
+  await context.close();
+});
