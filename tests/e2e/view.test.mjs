@@ -288,7 +288,7 @@ const caretAndChar = (page, cp) => page.evaluate((cp) => {
   throw new Error(`no text at ${cp}`);
 }, cp);
 
-test('keyboard only: Tab puts a visible caret in the text, arrows move it, Shift+arrows select, a number labels', async () => {
+test('keyboard only: Tab puts a visible caret in the text, arrows, Home and End move it, Shift+arrows select, a number labels', async () => {
   const { page, context, errors } = await openApp(browser, server.origin);
   await page.setInputFiles('#file-input', path.join(fixtures, 'emoji-article.html'));
   await page.waitForSelector('mark[data-label="COMPANY"]');
@@ -314,6 +314,18 @@ test('keyboard only: Tab puts a visible caret in the text, arrows move it, Shift
   // behind it, down most of its height.
   const contrast = await caretContrastRows(page);
   assert.ok(contrast.best >= contrast.height * 0.8, JSON.stringify(contrast));
+  // Home goes to the start of the line (the paragraph's first), End along it; Home and
+  // nine → bring the caret back.
+  await page.keyboard.press('Home');
+  at = await caretAndChar(page, paragraph);
+  assert.ok(Math.abs(at.caret - at.char) <= 1.5, `after Home: ${JSON.stringify(at)}`);
+  await page.keyboard.press('End');
+  at = await caretAndChar(page, start);
+  assert.ok(at.caret - at.char > 40, `after End the caret is past 与: ${JSON.stringify(at)}`);
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+  at = await caretAndChar(page, start);
+  assert.ok(Math.abs(at.caret - at.char) <= 1.5, `after Home and 9 →: ${JSON.stringify(at)}`);
   // ← then → again, Shift+→ six times: 与Tesla.
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowRight');
