@@ -858,7 +858,7 @@ pub fn app() -> Html {
                         imported={ws.lexicon.as_ref().map(|l| (l.name.clone(), l.entries.len()))}
                         on_import={on_lexicon_import} on_download={on_lexicon_download} on_remove={on_lexicon_remove} />
                     if let (Some(doc), Some(entry)) = (&doc, current) {
-                        <ExportPanel on_export={on_export_as} summary={(*export_summary).clone()} progress={(*export_progress).clone()} enabled=true />
+                        <ExportPanel on_export={on_export_as} summary={(*export_summary).clone()} progress={(*export_progress).clone()} />
                         <div class="doc-status-bar">
                             { format!("Status: {}", entry.status.as_str()) }
                             if entry.status != DocStatus::Done {

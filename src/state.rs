@@ -100,11 +100,6 @@ fn first_pass(doc: &Document) -> (Vec<huaxian_core::Entity>, Option<Pass>) {
     })
 }
 
-/// Whether the model has joined.
-pub fn model_ready() -> bool {
-    with_recognizer(|r| r.has_tagger())
-}
-
 /// The lexicon the recognizer uses now (imported entries first), in a file format.
 pub fn lexicon_file(format: LexiconFormat) -> String {
     with_recognizer(|r| r.lexicon().write(format))
@@ -215,11 +210,6 @@ impl DocEntry {
     /// its suggestions (a better lexicon, the model's pass) without losing work.
     pub fn untouched(&self) -> bool {
         self.status == DocStatus::New && !self.imported && !self.annotations.can_undo()
-    }
-
-    /// Waits for the model's pass.
-    pub fn awaits_model(&self) -> bool {
-        self.model_pending
     }
 
     /// Replaces an untouched document's suggestions; `prepared` is the pass the model
@@ -349,18 +339,18 @@ impl Inner {
     /// The label set new documents start with: the current document's, else the default.
     /// Documents still waiting for the model's suggestions (shown while the model runs).
     pub fn model_pending(&self) -> usize {
-        if !model_ready() {
+        if self.model != ModelState::Ready {
             return 0;
         }
-        self.docs.iter().filter(|d| d.awaits_model()).count()
+        self.docs.iter().filter(|d| d.model_pending).count()
     }
 
     /// The next document for the model's pass: the open one first.
     pub fn next_model_job(&self) -> Option<ModelJob> {
-        if !model_ready() {
+        if self.model != ModelState::Ready {
             return None;
         }
-        let entry = self.current().filter(|d| d.awaits_model()).or_else(|| self.docs.iter().find(|d| d.awaits_model()))?;
+        let entry = self.current().filter(|d| d.model_pending).or_else(|| self.docs.iter().find(|d| d.model_pending))?;
         Some(ModelJob { doc: entry.doc.clone(), pass: entry.prepared.take(), generation: RECOGNIZER_GENERATION.with(Cell::get) })
     }
 

@@ -30,7 +30,6 @@ pub struct Props {
     pub summary: Option<String>,
     /// Set while an export runs.
     pub progress: Option<ExportProgress>,
-    pub enabled: bool,
 }
 
 fn value_of(e: &Event) -> String {
@@ -86,7 +85,7 @@ pub fn export_panel(props: &Props) -> Html {
             <label>{ "Label map " }
                 <input type="text" id="export-label-map" placeholder="COMPANY=ORG, PERSON=PER" value={request.label_map.clone()} onchange={on_map} />
             </label>
-            <button type="button" id="export-download" onclick={go} disabled={!props.enabled || props.progress.is_some()}>{ "Download" }</button>
+            <button type="button" id="export-download" onclick={go} disabled={props.progress.is_some()}>{ "Download" }</button>
             if let Some(p) = &props.progress {
                 <div class="export-progress" role="status" aria-live="polite">
                     <progress id="export-progress" max={p.total.max(1).to_string()} value={p.done.to_string()}
