@@ -133,3 +133,28 @@ export function longArticle(bytes, { last } = {}) {
   const html = `<html><body>${texts.map((p) => `<p>${p}</p>`).join('\n')}</body></html>`;
   return { html, texts, bytes: size, mentions, companies };
 }
+
+/**
+ * Waits until the page's IndexedDB (database `huaxian`) holds, under `key` of `store`, a
+ * value that passes `test` (by default: any value). The page saves after it paints, so a
+ * test that reloads waits for the save it relies on rather than for a fixed time.
+ */
+export async function waitForStored(page, store, key, test = (v) => v !== undefined, timeout = 10_000) {
+  const read = ({ store, key }) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('huaxian');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const get = db.transaction(store, 'readonly').objectStore(store).get(key);
+      get.onsuccess = () => { db.close(); resolve(get.result); };
+      get.onerror = () => { db.close(); reject(get.error); };
+    };
+  });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await page.evaluate(read, { store, key });
+    if (test(value)) return value;
+    if (Date.now() > deadline) throw new Error(`IndexedDB ${store}/${key} never passed the test; last value: ${String(value).slice(0, 200)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

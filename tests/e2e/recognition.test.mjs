@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serveDist, launch, openApp, tempFile, modelSettled } from './harness.mjs';
+import { serveDist, launch, openApp, tempFile, modelSettled, waitForStored } from './harness.mjs';
 
 let server;
 let browser;
@@ -47,6 +47,7 @@ test('an imported lexicon highlights its names at once, survives a reload, downl
   await page.waitForFunction(() => document.querySelector('.lexicon-summary').textContent.includes('imported'));
   assert.match(await summary(page), /1 imported from our-companies\.tsv/);
   assert.deepEqual(await lexiconMarks(page), [['COMPANY', '蓝鲸星图'], ['COMPANY', 'Blue Whale Atlas']]);
+  await waitForStored(page, 'workspace', 'lexicon');
 
   // A reload restores the lexicon itself, not only the stored annotations: a document
   // opened afterwards is recognized with it.
@@ -77,6 +78,7 @@ test('an imported lexicon highlights its names at once, survives a reload, downl
   await page.waitForFunction(() => document.querySelector('.lexicon-summary').textContent.includes('built-in lexicon'));
   assert.equal(await summary(page), builtin);
   assert.deepEqual(await lexiconMarks(page), []);
+  await waitForStored(page, 'workspace', 'lexicon', (v) => v === undefined);
   await page.reload();
   await page.waitForSelector('article.document');
   assert.equal(await summary(page), builtin);
@@ -89,6 +91,7 @@ test('a lexicon imported as CSV comes back after a reload (it is kept as TSV) an
   const { page, context, errors } = await openApp(browser, server.origin);
   await page.setInputFiles('#lexicon-input', tempFile('ours.csv', csv));
   await page.waitForFunction(() => document.querySelector('.lexicon-summary').textContent.includes('imported'));
+  await waitForStored(page, 'workspace', 'lexicon', (v) => v !== undefined && JSON.parse(v).name === 'ours.csv');
   await page.reload();
   await modelSettled(page);
   await page.waitForFunction(() => document.querySelector('.lexicon-summary')?.textContent.includes('1 imported from ours.csv'));

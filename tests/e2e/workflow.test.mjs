@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveDist, launch, openApp, sliceCodePoints, fixtures, tempFile } from './harness.mjs';
+import { serveDist, launch, openApp, sliceCodePoints, fixtures, tempFile, waitForStored } from './harness.mjs';
 
 let server;
 let browser;
@@ -246,7 +246,10 @@ test('work survives a reload: documents, annotations, labels and history come ba
   // Moving to the other document is remembered too.
   await page.click('#prev-doc');
   await page.waitForFunction(() => document.querySelector('.doc-source')?.textContent === 'emoji-article.html');
-  await page.waitForTimeout(300); // let the last write finish
+  // The saves this test relies on: the sample's annotations with the new label, and the
+  // workspace order with the first document open.
+  await waitForStored(page, 'annotations', before.document.id, (v) => typeof v === 'string' && v.includes('PRODUCT'));
+  await waitForStored(page, 'workspace', 'order', (v) => typeof v === 'string' && JSON.parse(v).current === 0);
   await page.reload();
   await page.waitForFunction(() => document.querySelector('.doc-source')?.textContent === 'emoji-article.html');
   assert.equal(await page.$$eval('.doc-item', (d) => d.length), 2);
@@ -293,7 +296,7 @@ test('clearing asks first and offers an export; an exported file imports back to
   await page.click('#clear-button');
   await page.click('#clear-confirm');
   await page.waitForSelector('.empty');
-  await page.waitForTimeout(300);
+  await waitForStored(page, 'workspace', 'order', (v) => v === undefined);
   await page.reload();
   await page.waitForSelector('.empty');
   // Import the export: same text and entities, work continues.
